@@ -258,9 +258,11 @@ def _run(argv) -> int:
     _configure_logging(args)
     with Held() as held:  # warnings wait until the command shows something: an error stays one line
         try:
-            from .common import check_names
-            check_names(args)  # (every unknown name of the game, loss, regularizers and methods at once)
-            code = int(args.run(args) or 0)
+            from .common import names_waiting
+            # (every unknown name of the game, loss, regularizers and methods, said with the first refusal of the
+            # command's values, in one line)
+            with names_waiting(args):
+                code = int(args.run(args) or 0)
         except (GandynamicsError, MemoryError):
             if getattr(args, "verbose", False):
                 held.release()  # -v: the warnings too, before the error line

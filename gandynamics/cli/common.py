@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import contextvars
 import math
 
 import numpy as np
@@ -53,13 +55,12 @@ def refuse_inapplicable(args, rules) -> None:
     acceptance of an option that does nothing), before any computation.
 
     ``rules``: ``(dest, applies, when)`` triples: the option stored in ``dest``, whether it applies to what
-    was asked, and the phrase saying when it does (``"with --animate FILE"``).  The first option given that
-    does not apply raises ``GandynamicsError``: ``"--frames does nothing here: it applies only with --animate
-    FILE; leave it out"``."""
-    for dest, applies, when in rules:
-        if not applies and given(args, dest):
-            flag = "--" + dest.replace("_", "-")
-            raise GandynamicsError(f"{flag} does nothing here: it applies only {when}; leave it out")
+    was asked, and the phrase saying when it does (``"with --animate FILE"``).  Every option given that does
+    not apply is refused, all in one line (GandynamicsError): ``"--frames does nothing here: it applies only with
+    --animate FILE; leave it out"``."""
+    found = [f"{'--' + dest.replace('_', '-')} does nothing here: it applies only {when}; leave it out"
+             for dest, applies, when in rules if not applies and given(args, dest)]
+    refuse_all(found=found)
 
 
 def add_switch(p: argparse.ArgumentParser, flag: str, dest: str, help: str) -> None:
@@ -190,13 +191,49 @@ def refuse(message: str):
     raise GandynamicsError(message)
 
 
+#: the refusals of a command line's names (:func:`names_waiting`) not said yet: they join the first refusal of its
+#: values (the outermost :class:`gathered` block, :func:`build_field`, or a command's own error), names first
+_WAITING: contextvars.ContextVar = contextvars.ContextVar("gandynamics_names_waiting", default=None)
+#: how many :class:`gathered` blocks are open: only the outermost one says the waiting names (an inner one's
+#: refusals join the outer one's, each once)
+_OPEN: contextvars.ContextVar = contextvars.ContextVar("gandynamics_gathered_open", default=0)
+
+
+def refusals(exc: BaseException) -> list[str]:
+    """The refusals a GandynamicsError says: those it joined (:func:`joined`), else its message."""
+    return list(getattr(exc, "refusals", None) or [str(exc)])
+
+
+def joined(messages) -> GandynamicsError:
+    """One GandynamicsError saying every one of ``messages`` once, in order, joined by ``"; "`` (its ``refusals``:
+    the list, so that a block it joins says each of them once, not twice)."""
+    items = list(dict.fromkeys(messages))
+    err = GandynamicsError("; ".join(items))
+    err.refusals = items
+    return err
+
+
+def take_waiting() -> list[str]:
+    """The refusals of names waiting to be said (:func:`names_waiting`), handed over once: none are left."""
+    waiting = _WAITING.get()
+    if not waiting:
+        return []
+    out = list(waiting)
+    waiting.clear()
+    return out
+
+
 class gathered:
     """The values of a command line checked together: inside ``with gathered() as check:``, ``v = check(fn, *a,
     **k)`` runs one check (a function that returns the value or raises GandynamicsError), keeping a refusal and
     giving None for it; leaving the block refuses every one in one line, in order (as :func:`refuse_all`), and a
     command's own GandynamicsError raised inside the block joins them.  Only checks belong inside: a value is used
-    after the block, where every one is good.  A new user's ``simulate --steps 0 --step -1 --bound -1`` was refused
-    one mistake at a time (an adversarial review), as names had been before :func:`check_names`."""
+    after the block, where every one is good (or inside it, guarded, to check what depends on it: the game built by
+    ``check(build_field, args)``, then ``--init`` by its size).  A new user's ``simulate --steps 0 --step -1 --bound
+    -1`` was refused one mistake at a time (an adversarial review), as names had been before :func:`check_names`.
+
+    The outermost block also says the refusals of the command line's names waiting (:func:`names_waiting`), first,
+    also when every value is good: `simulate nogame --steps 0` named the game, and --steps only on the next run."""
 
     def __init__(self):
         self.found = []
@@ -205,39 +242,100 @@ class gathered:
         try:
             return fn(*a, **k)
         except GandynamicsError as exc:
-            self.found.append(str(exc))
+            self.found.extend(refusals(exc))
             return None
 
     def __enter__(self):
+        self._token = _OPEN.set(_OPEN.get() + 1)
         return self
 
     def __exit__(self, kind, exc, tb):
-        if self.found and (kind is None or issubclass(kind, GandynamicsError)):
-            raise GandynamicsError("; ".join(self.found + ([str(exc)] if exc is not None else []))) from None
+        _OPEN.reset(self._token)
+        if kind is not None and not issubclass(kind, GandynamicsError):
+            return False
+        found = (take_waiting() if _OPEN.get() == 0 else []) + self.found
+        if found:
+            raise joined(found + (refusals(exc) if exc is not None else [])) from None
         return False
 
 
-def check_names(args) -> None:
-    """Refuse, in one line, every unknown name a command line gives: its game's, loss's and regularizers'
-    (:func:`build_field` checks them again) and its methods' (the command's ``check_methods(args)``, declared with
-    its parser: each command's own refusal, with its own accepted list).  Run before the command (``cli._run``), once:
-    the commands' ``run`` functions do not check their method names again.  A new user's `dirx --reg r11 --reg r22
-    --method gdx` was refused one mistake at a time."""
+def name_problems(args) -> list[str]:
+    """The refusal of every unknown name a command line gives: its game's, loss's and regularizers' (:func:`build_field`
+    checks them again) and its methods' (the command's ``check_methods(args)``, declared with its parser: each
+    command's own refusal, with its own accepted list)."""
     check = getattr(args, "check_methods", None)
-    refuse_all(*([lambda: check(args)] if check is not None else []),
-               found=_field_name_problems(args) if hasattr(args, "game") else ())
+    found = _field_name_problems(args) if hasattr(args, "game") else []
+    if check is not None:
+        try:
+            check(args)
+        except GandynamicsError as exc:
+            found += refusals(exc)
+    return found
+
+
+def check_names(args) -> None:
+    """Refuse, in one line, every unknown name a command line gives (:func:`name_problems`).  A new user's `dirx
+    --reg r11 --reg r22 --method gdx` was refused one mistake at a time."""
+    refuse_all(found=name_problems(args))
+
+
+@contextlib.contextmanager
+def names_waiting(args):
+    """Run a command (``cli._run``) with the refusals of its command line's names (:func:`name_problems`, found
+    once: the commands' ``run`` functions do not check their method names again) waiting to be said with the first
+    refusal of its values, in the same line, names first: by the outermost :class:`gathered` block (every command
+    checks its values in one), by :func:`build_field` (before any game is built), or with a GandynamicsError the
+    command raises itself.  A command that would end with names still unsaid is refused then (none does: each builds
+    its field).  `simulate nogame --steps 0` and `analyze nogame --param c=x` named the game alone, the value on the
+    next run (a review)."""
+    token = _WAITING.set(name_problems(args))
+    try:
+        yield
+        left = take_waiting()
+        if left:
+            raise joined(left)
+    except GandynamicsError as exc:
+        left = take_waiting()
+        if left:
+            raise joined(left + refusals(exc)) from None
+        raise
+    finally:
+        _WAITING.reset(token)
 
 
 def build_field(args):
-    """The VectorField and hyperparameter overrides the common arguments describe."""
-    from ..field import VectorField
-    from ..games import GAMES, make_game
-    from ..regularizers import make_regularizer
-    from ..userload import load_user_game
+    """The VectorField and hyperparameter overrides the common arguments describe.  Every mistake among them is
+    refused in one line, with the names waiting (:func:`names_waiting`): the names of the game, loss and
+    regularizers, each malformed --param, a game parameter's or a regularizer option's value, --equilibrium, a
+    --param that names no hyperparameter and each hyperparameter's value (`analyze dirac --param aa=1 --param c=x`
+    named aa alone, c on the next run: a review)."""
+    with gathered() as check:
+        params = check(parse_kv, args.param, "--param")
+        wrong = _field_name_problems(args)
+        check.found.extend(wrong)
+        made = check(_game_model, args, params) if params is not None and not wrong else None
+        regs = check(_regularizers, args) if not wrong else None
+        fld = None
+        if made is not None and regs is not None:
+            check(_refuse_strength_twice, made[0], regs[0], args.reg, made[1], params)
+            # (a bad --equilibrium refused, the declared one kept to check the rest)
+            model = check(_at_equilibrium, args, made[0]) or made[0]
+            fld = check(_field_of, args, (model, *made[1:]), regs[0])
+        hyper = made[1] if made is not None else {}
+        if fld is not None:
+            check(_refuse_unknown_hyper, args, fld, hyper, regs[1])
+            for k in (k for k in hyper if k in fld.defaults):  # (each value, not the first wrong one alone)
+                check(fld.hyper_value, k, hyper[k])
+    fld.param_vector(hyper)  # validates values (and the model's conditions on several of them)
+    return fld, {k: float(v) for k, v in hyper.items()}
 
-    params = parse_kv(args.param, "--param")
-    refuse_all(found=_field_name_problems(args))
-    parsed = [(r, *parse_reg(r)) for r in args.reg]
+
+def _game_model(args, params: dict):
+    """The game the command line names (a built-in one, or a user's --game FILE.py:FACTORY) with the parameters
+    among ``params`` it takes: ``(model, hyper, given)``, ``hyper`` the other ``params`` (hyperparameters) and
+    ``given`` the game's (the factory's arguments)."""
+    from ..games import GAMES, make_game
+    from ..userload import load_user_game
     if getattr(args, "game_file", None):
         if args.game:
             raise GandynamicsError("give either a built-in GAME or --game FILE.py:FACTORY, not both")
@@ -248,26 +346,72 @@ def build_field(args):
             if not isinstance(model, GAN):
                 raise GandynamicsError("--loss applies to GAN games only; this game is a plain Game")
             model = model.with_(loss=args.loss)
-    else:
-        if not args.game:
-            raise GandynamicsError(f"name a game ({', '.join(GAMES)}) or give --game FILE.py:FACTORY")
-        spec = GAMES[args.game]  # (a name that is none was refused above)
-        gp = {k: v for k, v in params.items() if k in spec.params}
-        hyper = {k: v for k, v in params.items() if k not in spec.params}
-        model = make_game(args.game, loss=args.loss, **gp)
-        given = gp
+        return model, hyper, given
+    if not args.game:
+        raise GandynamicsError(f"name a game ({', '.join(GAMES)}) or give --game FILE.py:FACTORY")
+    spec = GAMES[args.game]  # (a name that is none was refused before)
+    gp = {k: v for k, v in params.items() if k in spec.params}
+    hyper = {k: v for k, v in params.items() if k not in spec.params}
+    from ..games import _coerce
+    kinds = getattr(spec.factory, "param_kinds", {})
+    with gathered() as check:  # (each value, as make_game reads it: it names the first wrong one alone)
+        for k, v in gp.items():
+            check(_coerce, spec.params[k], v, k, args.game, kinds.get(k))
+    return make_game(args.game, loss=args.loss, **gp), hyper, gp
+
+
+def _regularizers(args):
+    """The regularizers of the --reg options, in order, and ``named``: name -> its option's text; each one given
+    twice and each value of an option refused, in one line."""
+    from ..regularizers import make_regularizer
     regs = []
     named: dict = {}
-    for r, name, opts in parsed:
-        if name in named:  # (--reg r1 --reg r1 added the penalty twice, as gamma and gamma_r1)
-            raise GandynamicsError(f"--reg {name} given twice ({named[name]!r} and {r!r}); give each regularizer once, "
-                                   "its options set its strength")
-        named[name] = r
-        regs.append(make_regularizer(name, **opts))
-    # a strength set in --reg and again by --param under the name it has in the field (the --param value silently
-    # won); a game's own hyperparameter of the same word is another one (R1's gamma of a game with a gamma is
-    # gamma_r1: --reg r1:gamma=0.3 --param gamma=0.5 was refused as "gamma set twice")
-    set_by_reg = reg_strengths(model, regs, args.reg)
+    with gathered() as check:
+        for r in args.reg:
+            name, opts = parse_reg(r)
+            if name in named:  # (--reg r1 --reg r1 added the penalty twice, as gamma and gamma_r1)
+                check(refuse, f"--reg {name} given twice ({named[name]!r} and {r!r}); give each regularizer once, "
+                              "its options set its strength")
+                continue
+            named[name] = r
+            regs.append(check(make_regularizer, name, **opts))
+    return regs, named
+
+
+def _at_equilibrium(args, model):
+    """``model`` at the equilibrium --equilibrium gives (all parameters, generator first), or as it is without it."""
+    typed = getattr(args, "equilibrium", None)
+    if typed is None:
+        return model
+    # (the declared point replaced: every command studies this one; rates and basin could only look at the declared
+    # saddle of a new user's game with three equilibria)
+    from dataclasses import replace
+    syms = list(model.theta) + list(model.psi)
+    point = parse_vector(typed, len(syms), "--equilibrium", [s.name for s in syms])
+    return replace(model, equilibrium=tuple(float(v) for v in point))
+
+
+def _field_of(args, made, regs):
+    """The VectorField of the game ``made`` (:func:`_game_model`) with the regularizers ``regs``, its equilibrium
+    said to be given by --equilibrium when it is, labelled with the factory's arguments given."""
+    from ..field import VectorField
+    model, hyper, given = made
+    field = VectorField(model, regs)
+    if getattr(args, "equilibrium", None) is not None:
+        field.equilibrium_given = "given by --equilibrium"  # (the messages on a point that is no zero name it so)
+    # a user factory's arguments given, for the headers and titles (games.game_label; a built-in game's are read from
+    # its origin): those that are also hyperparameters (shown with them) left out; the name stays the identifier
+    shown = {k: v for k, v in given.items() if k not in field.defaults}
+    if shown and getattr(args, "game_file", None):
+        field.label = f"{model.name}({', '.join(f'{k}={v}' for k, v in shown.items())})"
+    return field
+
+
+def _refuse_strength_twice(model, regs, texts, hyper: dict, params: dict) -> None:
+    """Refuse a strength set in --reg and again by --param under the name it has in the field (the --param value
+    silently won); a game's own hyperparameter of the same word is another one (R1's gamma of a game with a gamma is
+    gamma_r1: --reg r1:gamma=0.3 --param gamma=0.5 was refused as "gamma set twice")."""
+    set_by_reg = reg_strengths(model, regs, texts)
     clash = [n for n in set_by_reg if n in hyper]
     if clash:  # (the first --reg that sets one, with each it sets)
         text = set_by_reg[clash[0]][0]
@@ -275,35 +419,25 @@ def build_field(args):
         said = "".join(f" (its {k}, named {n} in this field)" for n in twice for t, k in [set_by_reg[n]] if n != k)
         raise GandynamicsError(f"{', '.join(twice)} set twice: in --reg {text}{said} and by --param "
                                f"{', '.join(f'{k}={params[k]}' for k in twice)}; set it once")
-    typed = getattr(args, "equilibrium", None)
-    if typed is not None:  # (the declared point replaced: every command studies this one; rates and basin could only
-        # look at the declared saddle of a new user's game with three equilibria)
-        from dataclasses import replace
-        syms = list(model.theta) + list(model.psi)
-        point = parse_vector(typed, len(syms), "--equilibrium", [s.name for s in syms])
-        model = replace(model, equilibrium=tuple(float(v) for v in point))
-    field = VectorField(model, regs)
-    if typed is not None:
-        field.equilibrium_given = "given by --equilibrium"  # (the messages on a point that is no zero name it so)
-    # a user factory's arguments given, for the headers and titles (games.game_label; a built-in game's are read from
-    # its origin): those that are also hyperparameters (shown with them) left out; the name stays the identifier
-    shown = {k: v for k, v in given.items() if k not in field.defaults}
-    if shown and getattr(args, "game_file", None):
-        field.label = f"{model.name}({', '.join(f'{k}={v}' for k, v in shown.items())})"
+
+
+def _refuse_unknown_hyper(args, field, hyper: dict, named: dict) -> None:
+    """Refuse every --param that names neither a game parameter nor a hyperparameter of ``field``, with the accepted
+    names, and say whose a regularizer's strength given without its regularizer is (--param gamma=0.3 without --reg
+    r1)."""
     unknown = set(hyper) - set(field.defaults)
-    if unknown:
-        from ..userload import factory_parameters
-        gp_names = (list(GAMES[args.game].params) if not getattr(args, "game_file", None)
-                    else factory_parameters(args.game_file))
-        acc = list(dict.fromkeys(gp_names + list(field.defaults)))  # (a game's parameter once)
-        # a regularizer's strength given without its regularizer (--param gamma=0.3 without --reg r1): say whose it is
-        from ..regularizers import REGULARIZERS
-        owners = {k: [n for n, cls in REGULARIZERS.items() if k in cls.defaults and n not in named] for k in unknown}
-        hint = "; ".join(f"{k} is a parameter of the regularizer{'s' if len(o) > 1 else ''} {', '.join(o)} "
-                         f"(add e.g. --reg {o[0]}:{k}=VALUE)" for k, o in sorted(owners.items()) if o)
-        raise GandynamicsError(names_refusal(unknown, "parameter", acc) + (f"; {hint}" if hint else ""))
-    field.param_vector(hyper)  # validates values
-    return field, {k: float(v) for k, v in hyper.items()}
+    if not unknown:
+        return
+    from ..games import GAMES
+    from ..regularizers import REGULARIZERS
+    from ..userload import factory_parameters
+    gp_names = (list(GAMES[args.game].params) if not getattr(args, "game_file", None)
+                else factory_parameters(args.game_file))
+    acc = list(dict.fromkeys(gp_names + list(field.defaults)))  # (a game's parameter once)
+    owners = {k: [n for n, cls in REGULARIZERS.items() if k in cls.defaults and n not in named] for k in unknown}
+    hint = "; ".join(f"{k} is a parameter of the regularizer{'s' if len(o) > 1 else ''} {', '.join(o)} "
+                     f"(add e.g. --reg {o[0]}:{k}=VALUE)" for k, o in sorted(owners.items()) if o)
+    raise GandynamicsError(names_refusal(unknown, "parameter", acc) + (f"; {hint}" if hint else ""))
 
 
 def game_label(fld) -> str:
