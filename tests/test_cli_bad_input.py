@@ -727,8 +727,9 @@ def test_the_generator_sees_every_method_option():
 
 
 def _accepted(line):
-    """The names after ``accepted: `` (and ``or none (the flow)``'s word none)."""
-    return [n.removeprefix("or ").split(" (")[0] for n in line.split("; accepted: ", 1)[1].split(", ")]
+    """The names after ``accepted: `` (and ``or none (the flow)``'s word none), up to the next mistake the line names
+    after ``; `` (cli.common.gathered: a command line's mistakes in one line)."""
+    return [n.removeprefix("or ").split(" (")[0] for n in line.split("; accepted: ", 1)[1].split("; ")[0].split(", ")]
 
 
 @pytest.mark.parametrize("cmd, opt", METHOD_OPTIONS, ids=[f"{c} {o}" for c, o in METHOD_OPTIONS])
@@ -823,13 +824,14 @@ def test_every_choice_of_every_command_is_refused_in_one_form(capsys, tmp_path, 
     line = one_line_error(capsys, build("nonsense", tmp_path))
     m = re.match(r"^gandynamics: error: unknown (.+?) 'nonsense'; accepted: (.+)$", line)
     assert m and m.group(1) == what, line
-    listed = [n.split(" (")[0] for n in m.group(2).split(", ")]
+    listed = [n.split(" (")[0] for n in m.group(2).split("; ")[0].split(", ")]  # (up to another mistake named)
     assert listed and set(listed) - {"or none", "or --game FILE.py:FACTORY", "or a sympy Lambda"} <= set(accepted), line
     assert _depth(line) <= 1 and "must be one of" not in line and "invalid choice" not in line, line
     near = accepted[0] + "x"  # (a typo of an accepted value)
     line = one_line_error(capsys, build(near, tmp_path))
     assert line.startswith(f"gandynamics: error: unknown {what} '{near}'; accepted: "), line
-    assert line.endswith("?)") and "(did you mean " in line and _depth(line) <= 1, line
+    # (the refusal ends with its near miss, the line too unless another mistake follows it)
+    assert re.search(r"\?\)(; |$)", line) and "(did you mean " in line and _depth(line) <= 1, line
 
 
 @pytest.mark.slow  # (every known method through every command that refuses some: 7.4 s; CI's -m slow pass)

@@ -78,9 +78,11 @@ def run(args) -> int:
     from ..analysis import quadrature_check, spectrum
     from ..analysis.spectrum import spectral_abscissa
     from .._display import FORMULA_CHARS, eigenvalue_entries
-    from .common import build_field, dumps, parse_vector
-    fld, hyper = build_field(args)
-    at = parse_vector(args.at, fld.n, "--at", fld.names) if args.at else None
+    from .common import build_field, dumps, gathered, parse_vector
+    with gathered() as check:  # (the game and --at, refused together)
+        built = check(build_field, args)
+        at = check(parse_vector, args.at, built[0].n, "--at", built[0].names) if built and args.at else None
+    fld, hyper = built
     rep = spectrum(fld, hyper, at=at)
     # a GAN's expectations by a quadrature rule: the Jacobian again with twice the nodes (docs/mathematics.md §0.6)
     quad = quadrature_check(fld, hyper, at=rep.point) if rep.differentiable else None

@@ -83,7 +83,7 @@ def run(args) -> int:
     from .constants import number
     from ..validate import whole
     from .common import gathered, refuse
-    with gathered() as check:  # (every value that needs no game, refused together)
+    with gathered() as check:  # (every value and the game, refused together)
         step = check(number, args.step, "--step", positive=True) if args.step is not None else None
         margin = check(number, args.margin, "--margin")
         if margin is not None and margin < 0:
@@ -97,9 +97,10 @@ def run(args) -> int:
         r0 = check(number, args.r0, "--r0", positive=True) if args.r0 is not None else None
         if r0 is not None and r_max is not None and r0 > r_max:
             check(refuse, f"--r0 must be at most --r-max, got {args.r0!r} > {args.r_max!r}")
+        built = check(build_field, args)
     if r0 is None:
         r0 = min(0.5, r_max)
-    fld, hyper = build_field(args)
+    fld, hyper = built
     import sys
 
     from tqdm import tqdm

@@ -43,15 +43,14 @@ def add_parser(sub):
 
 
 def run(args) -> int:
-    from ..analysis.constants import check_constants, parse_region
-    from ..errors import GandynamicsError
+    from ..analysis.constants import check_constants
     from .common import build_field, dumps
     from .._display import apart, bound, box_count, bracket_ends, claim_text, rounding_note
-    from .constants import not_finite_note, number, refuse_engine_options, sampled_side_not_finite
-    if args.mu is None and args.lipschitz is None:
-        raise GandynamicsError("nothing to check: give --mu and/or --lipschitz")
+    from .constants import built_region, not_finite_note, number, sampled_side_not_finite
     from .common import gathered, refuse
-    with gathered() as check:  # (every value that needs no game, refused together)
+    with gathered() as check:  # (every value and the game, refused together)
+        if args.mu is None and args.lipschitz is None:
+            check(refuse, "nothing to check: give --mu and/or --lipschitz")
         mu = check(number, args.mu, "--mu") if args.mu is not None else None
         L = check(number, args.lipschitz, "--lipschitz") if args.lipschitz is not None else None
         if L is not None and not L >= 0:  # (the library's refusal echoed the claim as a float: "got the claim -1.0")
@@ -61,9 +60,8 @@ def run(args) -> int:
         rtol = check(number, args.rtol, "--rtol")
         if rtol is not None and not 0 <= rtol < 1e-2:
             check(refuse, f"--rtol must be in [0, 0.01), got {args.rtol!r}")
-    fld, hyper = build_field(args)
-    region = parse_region(args.region, fld, hyper)
-    refuse_engine_options(args, fld, region, hyper)
+        got = check(built_region, args, check(build_field, args))
+    fld, hyper, region = got
     res = check_constants(fld, region, hyper, mu=mu, L=L, max_boxes=max_boxes, max_seconds=max_seconds, rtol=rtol,
                           order=int(args.order), progress=True if args.progress else None)
     d = res.to_dict()

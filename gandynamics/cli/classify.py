@@ -65,12 +65,13 @@ def run(args) -> int:
     methods = name_list(args.methods, "--methods")
     from .common import gathered
     from .rates import _refuse_unused_flags
-    with gathered() as check:  # (every value that needs no game, refused together)
+    with gathered() as check:  # (every value and the game, refused together)
         step = check(_num, args.step, "--step", positive=True) if args.step is not None else None
         check(_refuse_unused_flags, args, methods)  # (--beta with no method that takes it: the refusal of rates)
         beta = check(_num, args.beta, "--beta") if args.beta is not None else None  # (None: the library's default)
-    fld, hyper = build_field(args)
-    at = parse_vector(args.at, fld.n, "--at", fld.names) if args.at else None
+        built = check(build_field, args)
+        at = check(parse_vector, args.at, built[0].n, "--at", built[0].names) if built and args.at else None
+    fld, hyper = built
     c = classify(fld, hyper, at=at, step=step, methods=methods, beta=beta)
     from .common import game_lines, game_record, quadrature_note
     d = {**game_record(fld, hyper), **c.to_dict()}  # (its JSON named no game at all)

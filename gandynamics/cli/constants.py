@@ -138,6 +138,22 @@ def not_finite_note(fld, hyper, brackets, order: int = 2) -> str | None:
             f"there; {advice}")
 
 
+def built_region(args, built, engine: bool = True, **options):
+    """``(fld, hyper, region)``: the game ``built`` by :func:`~gandynamics.cli.common.build_field` (None when it was
+    refused: nothing to read the region of) with its --region (and the engine options it leaves in use checked), for
+    a command's :class:`~gandynamics.cli.common.gathered` block: `check dirac --mu x --region ball:-1` named --mu, and
+    --region only on the next run.  ``engine``: check --order and --mean-value (:func:`refuse_engine_options`; constants
+    and check); ``options``: :func:`~gandynamics.analysis.constants.parse_region`'s."""
+    if built is None:
+        return None
+    from ..analysis.constants import parse_region
+    fld, hyper = built
+    region = parse_region(args.region, fld, hyper, **options)
+    if engine:
+        refuse_engine_options(args, fld, region, hyper)
+    return fld, hyper, region
+
+
 def _witnesses(*brackets, extra=()):
     """The brackets' witnesses that are points (None brackets skipped) and the points ``extra`` (a check's
     counterexamples), as (k, n), or None when there is none (the quadrature check then takes the equilibrium)."""
@@ -148,15 +164,14 @@ def _witnesses(*brackets, extra=()):
 
 
 def run(args) -> int:
-    from ..analysis.constants import certify_constants, parse_region
+    from ..analysis.constants import certify_constants
     from .common import build_field, dumps, gathered
-    with gathered() as check:  # (every value that needs no game, refused together)
+    with gathered() as check:  # (every value and the game, refused together)
         tol = check(number, args.tol, "--tol", positive=True)
         max_boxes = check(number, args.max_boxes, "--max-boxes", integer=True)
         max_seconds = check(number, args.max_seconds, "--max-seconds", positive=True)
-    fld, hyper = build_field(args)
-    region = parse_region(args.region, fld, hyper)
-    refuse_engine_options(args, fld, region, hyper)
+        got = check(built_region, args, check(build_field, args))
+    fld, hyper, region = got
     rep = certify_constants(fld, region, hyper, tol=tol, max_boxes=max_boxes, max_seconds=max_seconds,
                             mean_value=args.mean_value, order=int(args.order), progress=True if args.progress else None)
     d = rep.to_dict()

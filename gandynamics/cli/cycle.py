@@ -67,28 +67,14 @@ def run(args) -> int:
     from ..analysis.cycles import cycle_from_hopf, estimate_period, hopf_prediction, limit_cycle, map_cycle
     from ..analysis.spectrum import find_equilibrium
     from ..errors import GandynamicsError
-    from .common import build_field, dumps, parse_vector
-    from .continue_cmd import _num
-    from .common import refuse_inapplicable
-    flow_init = args.method is None and args.init is not None
-    refuse_inapplicable(args, [
-        ("period", flow_init, "with --init and no --method (a cycle of the flow; --from-hopf predicts its own)"),
-        ("k", args.method is not None, "with --method (a period-k orbit of a method's map)"),
-        ("beta", args.method == "momentum", "with --method momentum"),
-        ("points", args.continue_to is not None, "with --continue-to VALUE")])
-    if args.method is None and args.step is not None:  # it was ignored
-        raise GandynamicsError("--step applies to a discrete --method only (the flow's cycles need no step)")
-    fld, hyper = build_field(args)
+    from .common import dumps, gathered
+    with gathered() as check:  # (every value and the game, refused together)
+        v = check(_read_values, args)
+        # (--from-hopf's parameter read also when its values are refused: set twice, it is named with them)
+        name = args.from_hopf.partition("=")[0].strip() or None if args.from_hopf and args.method is None else None
+        fld, hyper, z0 = check(_read_game, args, name) or (None, None, None)
     if args.method is not None:
-        if args.from_hopf:
-            raise GandynamicsError("--from-hopf is for cycles of the flow; with --method give --init")
-        if args.step is None:
-            raise GandynamicsError(f"--method {args.method} needs --step H")
-        from ..validate import whole
-        k = whole(args.k, "--k")
-        z0 = parse_vector(args.init, fld.n, "--init", fld.names)
-        mc = map_cycle(fld, args.method, _num(args.step, "--step", positive=True), k, z0, hyper,
-                       beta=_cycle_beta(args))
+        mc = map_cycle(fld, args.method, v["step"], v["k"], z0, hyper, beta=v["beta"])
         d = mc.to_dict()
         if args.json:
             print(dumps(d))
@@ -100,23 +86,14 @@ def run(args) -> int:
         print(f"stable: {'yes' if mc.stable else 'no'}")
         return 0
     pred = None
+    name, vh, at, npts = v["name"], v["vh"], v["at"], v["points"]
     if args.from_hopf:
-        name, _, rng = args.from_hopf.partition("=")
-        vh, _, at = rng.partition(":")
-        if not (name and vh and at):
-            raise GandynamicsError(f"malformed --from-hopf {args.from_hopf!r}; expected NAME=VALUE_H:AT, e.g. beta=0:0.2")
-        vh, at = _num(vh, "--from-hopf VALUE_H"), _num(at, "--from-hopf AT")
-        name = name.strip()
-        # (--param beta=0.3 beside --from-hopf beta=0:0.2 was silently dropped: refused as continue and sweep refuse it)
-        from .common import given_values, refuse_set_twice
-        refuse_set_twice(given_values(args, fld), [name], "--from-hopf")
         hyper.pop(name, None)
         pred = hopf_prediction(fld, name, vh, at, hyper)
         cyc = cycle_from_hopf(fld, name, vh, at, hyper)
     else:
-        z0 = parse_vector(args.init, fld.n, "--init", fld.names)
-        if args.period is not None:
-            T0 = _num(args.period, "--period", positive=True)
+        if v["period"] is not None:
+            T0 = v["period"]
         else:
             T0, z0 = estimate_period(fld, z0, hyper)
         try:
@@ -129,14 +106,10 @@ def run(args) -> int:
         d["predicted"] = {"amplitude": pred["amplitude"], "period": pred["period"], "lyapunov": pred["lyapunov"]}
     branch = None
     if args.continue_to is not None:
-        if not args.from_hopf:
-            raise GandynamicsError("--continue-to needs --from-hopf (it names the parameter)")
         from ..analysis.cycles import continue_cycle
         from ..jsonio import pairs
         from ..limits import check_array
-        from ..validate import whole
-        npts = whole(args.points, "--points")
-        end = _num(args.continue_to, "--continue-to")
+        end = v["end"]
         # every cycle of the branch is kept (its orbit of 200 samples): refused before the first shooting, and the
         # values made one at a time (np.linspace of --points 1e9 values, then its copy, ran out of memory)
         check_array((npts + 1, len(cyc.orbit.ravel()) + len(cyc.multipliers) * 2 + 3 * fld.n),
@@ -226,6 +199,80 @@ def _branch_end_text(branch, name: str) -> str:
                  "cycles (of the other stability) and turns back; stepping the parameter cannot follow it round the "
                  "turn")
     return text
+
+
+def _read_values(args) -> dict:
+    """The values of the command line that need no game, each refusal with the others' (`cycle hopf --from-hopf x
+    --k 0 --continue-to y` named them one run at a time: a review): ``step``, ``k``, ``beta`` (a map's), ``name``,
+    ``vh``, ``at`` (--from-hopf's), ``period``, ``end`` (--continue-to's) and ``points``; None for one not given."""
+    from ..validate import whole
+    from .common import gathered, refuse, refuse_inapplicable
+    from .continue_cmd import _num
+    flow_init = args.method is None and args.init is not None
+    v = dict.fromkeys(("step", "k", "beta", "name", "vh", "at", "period", "end", "points"))
+    with gathered() as check:
+        check(refuse_inapplicable, args, [
+            ("period", flow_init, "with --init and no --method (a cycle of the flow; --from-hopf predicts its own)"),
+            ("k", args.method is not None, "with --method (a period-k orbit of a method's map)"),
+            ("beta", args.method == "momentum", "with --method momentum"),
+            ("points", args.continue_to is not None, "with --continue-to VALUE")])
+        if args.method is None and args.step is not None:  # it was ignored
+            check(refuse, "--step applies to a discrete --method only (the flow's cycles need no step)")
+        if args.method is not None:
+            if args.from_hopf:
+                check(refuse, "--from-hopf is for cycles of the flow; with --method give --init")
+            if args.step is None:
+                check(refuse, f"--method {args.method} needs --step H")
+            else:
+                v["step"] = check(_num, args.step, "--step", positive=True)
+            v["k"] = check(whole, args.k, "--k")
+            from ..analysis.cycles import MAP_METHODS
+            if args.method in MAP_METHODS:  # (another name is refused with the names)
+                v["beta"] = check(_cycle_beta, args)
+        elif args.from_hopf:
+            got = check(_from_hopf, args.from_hopf)
+            if got is not None:
+                v["name"], v["vh"], v["at"] = got
+        elif args.period is not None:
+            v["period"] = check(_num, args.period, "--period", positive=True)
+        if args.continue_to is not None:
+            if not args.from_hopf:
+                check(refuse, "--continue-to needs --from-hopf (it names the parameter)")
+            v["points"] = check(whole, args.points, "--points")
+            v["end"] = check(_num, args.continue_to, "--continue-to")
+    return v
+
+
+def _from_hopf(text: str) -> tuple:
+    """--from-hopf NAME=VALUE_H:AT -> ``(name, value_h, at)``, both values refused together."""
+    from .common import gathered
+    from .continue_cmd import _num
+    name, _, rng = text.partition("=")
+    vh, _, at = rng.partition(":")
+    if not (name and vh and at):
+        from ..errors import GandynamicsError
+        raise GandynamicsError(f"malformed --from-hopf {text!r}; expected NAME=VALUE_H:AT, e.g. beta=0:0.2")
+    with gathered() as check:
+        vh, at = check(_num, vh, "--from-hopf VALUE_H"), check(_num, at, "--from-hopf AT")
+    return name.strip(), vh, at
+
+
+def _read_game(args, name) -> tuple:
+    """``(fld, hyper, z0)``: the game (:func:`~gandynamics.cli.common.build_field`) and what is read with it, --init
+    (by its size) and --from-hopf's parameter ``name`` (None when it was refused) not set twice; each refusal with the
+    others'."""
+    from .common import build_field, gathered, given_values, parse_vector, refuse_set_twice
+    with gathered() as check:
+        built = check(build_field, args)
+        fld, hyper = built or (None, None)
+        z0 = None
+        if fld is not None and args.init is not None:
+            z0 = check(parse_vector, args.init, fld.n, "--init", fld.names)
+        if fld is not None and name is not None:
+            # (--param beta=0.3 beside --from-hopf beta=0:0.2 was silently dropped: refused as continue and sweep
+            # refuse it)
+            check(refuse_set_twice, given_values(args, fld), [name], "--from-hopf")
+    return fld, hyper, z0
 
 
 def _cycle_beta(args) -> float:

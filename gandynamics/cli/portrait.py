@@ -69,6 +69,101 @@ def add_parser(sub):
     return p
 
 
+def _output_paths(args, check) -> tuple:
+    """--out and --animate (with ffmpeg for an .mp4) checked before any computation, each refusal kept by ``check``
+    (a :class:`~gandynamics.cli.common.gathered` block): ``(out, anim_out)``, None for one refused or not given; the
+    options that apply only to an animation refused without one."""
+    from ..io import check_output_path
+    from .common import refuse, refuse_inapplicable
+    check(refuse_inapplicable, args, [(o, args.animate is not None, "with --animate FILE.gif|FILE.mp4")
+                                      for o in ("frames", "fps")])
+    out = check(check_output_path, args.out, "--out", (".png", ".pdf", ".svg"), kind="figure")
+    anim_out = None
+    if args.animate is not None:  # check the animation's path (and ffmpeg) before computing anything
+        anim_out = check(check_output_path, args.animate, "--animate", (".gif", ".mp4"), kind="animation")
+        if anim_out is not None and anim_out.suffix.lower() == ".mp4":
+            import matplotlib.animation as mpl_anim
+            if not mpl_anim.writers.is_available("ffmpeg"):
+                anim_out = check(refuse, "--animate FILE.mp4 needs ffmpeg, which was not found on PATH; install ffmpeg "
+                                         "or write a .gif")
+    if anim_out is not None:
+        check(_read_animation_values, args, anim_out)
+    return out, anim_out
+
+
+def _read_animation_values(args, anim_out) -> None:
+    """--frames and --fps of the animation ``anim_out``, read in place (each refusal with the other's)."""
+    from ..plotting import check_animation_size, check_fps
+    from ..validate import whole
+    from .common import gathered
+    with gathered() as check:
+        frames = check(whole, args.frames, "--frames", lo=2)
+        if frames is not None:
+            check(check_animation_size, frames, anim_out)  # before any computation (--frames 1e9 drew for minutes)
+        fps = check(check_fps, args.fps, anim_out, "--fps")  # (before any computation)
+    args.frames, args.fps = frames, fps
+
+
+def _read_values(args) -> None:
+    """--steps, --step (one h, default 0.2) and --clip, read in place (None for one refused), each refusal with the
+    others'."""
+    from ..validate import positive, whole
+    from .common import gathered, refuse
+    step_given = args.step is not None
+    with gathered() as check:  # (assigned inside: a value refused is None, the others are read)
+        steps = check(whole, args.steps, "--steps")
+        step = None
+        if isinstance(args.step, str) and "," in args.step:  # (simulate and sweep take a pair h_G,h_D; a portrait one h)
+            check(refuse, f"--step: a portrait takes one step h for both players, e.g. --step 0.2; got {args.step!r} "
+                          "(a pair of steps h_G,h_D is taken by simulate and sweep)")
+        else:
+            step = check(positive, args.step if step_given else "0.2", "--step")
+        clip = check(positive, args.clip, "--clip") if args.clip is not None else None
+        args.steps, args.step, args.clip = steps, step, clip
+
+
+def _plane_values(args, fld, hyper) -> tuple:
+    """What the figure's plane reads of the game ``fld``: ``(names, i, j, xl, yl, typed_x, typed_y, inits)``, the
+    plane's parameters and indices, the windows (relative to the slice's centre; typed or the default), whether each
+    was typed, and the starts; every refusal in one line, before any work (the search for the zero printed its note,
+    then --xlim 3,-3 was refused; a plane of one parameter twice was refused after the runs were simulated)."""
+    import numpy as np
+    from ..errors import GandynamicsError
+    from ..limits import check_array
+    from ..plotting import _window, plane_indices
+    from .common import gathered, parse_vector, refuse
+
+    def plane():
+        try:
+            return plane_indices(fld, tuple(s.strip() for s in args.plane.split(",")) if args.plane else None)
+        except GandynamicsError as exc:
+            raise GandynamicsError(f"--plane: {exc}") from None
+    # (None: the default window, which widens to hold starts near its edge; a window typed is kept as typed, even
+    # the default's values: a review)
+    window = f"{-HALF_WIDTH:zg},{HALF_WIDTH:zg}"
+    typed_x, typed_y = args.xlim is not None, args.ylim is not None
+    args.xlim, args.ylim = args.xlim or window, args.ylim or window
+    with gathered() as check:
+        got = check(plane)
+        xl = check(parse_vector, args.xlim, 2, "--xlim")
+        yl = check(parse_vector, args.ylim, 2, "--ylim")
+        # a figure draws at most PORTRAIT_POINTS states of each trajectory, one every `every` steps (the last always): a
+        # portrait of 2e7 steps recorded and drew every one of them, 35 s for one trajectory (a tester); the verdict
+        # and rate read the run's own samples (runs.trajectory.READ_SAMPLES), not these
+        every = max(1, -(-args.steps // PORTRAIT_POINTS))
+        check(check_array, (len(args.init) or 1, len(methods_list(args)), args.steps // every + 2, fld.n),
+              "the trajectories of the portrait")
+        for what, lim, typed in (("--xlim", xl, args.xlim), ("--ylim", yl, args.ylim)):
+            if lim is not None:
+                check(_window, lim, what, typed)  # (the library's rule, in the option's words, before any work)
+        inits = [check(parse_vector, s, fld.n, "--init", fld.names) for s in args.init]
+        good = [(s, z) for s, z in zip(args.init, inits) if z is not None]
+        twice = [s for k, (s, z) in enumerate(good) if any(np.array_equal(z, good[q][1]) for q in range(k))]
+        if twice:  # (as a method given twice: the same runs drawn twice, their notes printed twice, gd out of its red)
+            check(refuse, f"--init {twice[0]} given twice: each start is drawn once; give each start once")
+    return (*got, xl, yl, typed_x, typed_y, inits)
+
+
 def _verdict_tally(runs) -> str:
     """The verdicts of one method's runs from several starts other than "converging", said once for a factored key:
     ``""`` when every run converges, else `` (bounded, not converging: 4 of 4)``, ``(diverged: 1 of 4; stopped: 1 of
@@ -96,65 +191,24 @@ def check_methods(args) -> None:
 def run(args) -> int:
     import numpy as np
     from ..errors import GandynamicsError
-    from .common import build_field, parse_vector
-    from ..io import atomic_savefig, check_output_path
-    from ..validate import positive, whole
-    from .common import refuse_inapplicable
-    refuse_inapplicable(args, [(o, args.animate is not None, "with --animate FILE.gif|FILE.mp4")
-                               for o in ("frames", "fps")])
-    out = check_output_path(args.out, "--out", (".png", ".pdf", ".svg"), kind="figure")  # before any computation
-    args.steps = whole(args.steps, "--steps")
-    if isinstance(args.step, str) and "," in args.step:  # (simulate and sweep take a pair h_G,h_D; a portrait one h)
-        raise GandynamicsError(f"--step: a portrait takes one step h for both players, e.g. --step 0.2; got "
-                               f"{args.step!r} (a pair of steps h_G,h_D is taken by simulate and sweep)")
-    step_given = args.step is not None
-    args.step = positive(args.step if step_given else "0.2", "--step")
-    if args.clip is not None:
-        args.clip = positive(args.clip, "--clip")
+    from ..io import atomic_savefig
+    from .common import build_field, gathered
     from .simulate import method_option_values, refuse_unused_method_options, with_cli_defaults
-    anim_out = None
-    if args.animate is not None:  # check the animation's path (and ffmpeg) before computing anything
-        import matplotlib.animation as mpl_anim
-        anim_out = check_output_path(args.animate, "--animate", (".gif", ".mp4"), kind="animation")
-        if anim_out.suffix.lower() == ".mp4" and not mpl_anim.writers.is_available("ffmpeg"):
-            raise GandynamicsError("--animate FILE.mp4 needs ffmpeg, which was not found on PATH; install ffmpeg "
-                                   "or write a .gif")
-        args.frames = whole(args.frames, "--frames", lo=2)
-        from ..plotting import check_animation_size
-        check_animation_size(args.frames, anim_out)  # before any computation (--frames 1e9 drew for minutes)
-        from ..plotting import check_fps
-        args.fps = check_fps(args.fps, anim_out, "--fps")  # (before any computation)
-    chosen = methods_list(args)
-    refuse_unused_method_options(args, chosen)  # an option no chosen method takes would be ignored
+    step_given = args.step is not None
+    with gathered() as check:  # (every value, both output paths and the game, refused together)
+        out, anim_out = _output_paths(args, check)
+        check(_read_values, args)  # (--steps, --step, --clip, and --frames and --fps of an animation, in place)
+        chosen = check(methods_list, args) or []
+        check(refuse_unused_method_options, args, chosen)  # an option no chosen method takes would be ignored
+        # (the game is built only when the output paths are good: nothing is computed before they are checked)
+        built = check(build_field, args) if out is not None and (anim_out is not None or args.animate is None) else None
+        plane = check(_plane_values, args, *built) if built is not None and args.steps is not None else None
     # (checked above by the chosen methods' declarations, with the flags' names; momentum's beta -0.5 when not given)
     given = with_cli_defaults(method_option_values(args), chosen)
-    fld, hyper = build_field(args)
-    from ..plotting import _window, equilibrium_point, plane_indices, slice_center
-    try:  # (checked before any work: a plane of one parameter twice was refused after the runs were simulated)
-        names, i, j = plane_indices(fld, tuple(s.strip() for s in args.plane.split(",")) if args.plane else None)
-    except GandynamicsError as exc:
-        raise GandynamicsError(f"--plane: {exc}") from None
-    # every value checked before any work (the search for the zero printed its note, then --xlim 3,-3 was refused)
-    # (None: the default window, which widens to hold starts near its edge; a window typed is kept as typed, even
-    # the default's values: a review)
-    window = f"{-HALF_WIDTH:zg},{HALF_WIDTH:zg}"
-    typed_x, typed_y = args.xlim is not None, args.ylim is not None
-    args.xlim, args.ylim = args.xlim or window, args.ylim or window
-    xl = parse_vector(args.xlim, 2, "--xlim")
-    yl = parse_vector(args.ylim, 2, "--ylim")
-    from ..limits import check_array
-    # a figure draws at most PORTRAIT_POINTS states of each trajectory, one every `every` steps (the last always): a
-    # portrait of 2e7 steps recorded and drew every one of them, 35 s for one trajectory (a tester); the verdict and
-    # rate read the run's own samples (runs.trajectory.READ_SAMPLES), not these
-    every = max(1, -(-args.steps // PORTRAIT_POINTS))
-    check_array((len(args.init) or 1, len(methods_list(args)), args.steps // every + 2, fld.n),
-                "the trajectories of the portrait")
-    for what, lim, typed in (("--xlim", xl, args.xlim), ("--ylim", yl, args.ylim)):
-        _window(lim, what, typed)  # (the library's rule, in the option's words, before any work)
-    inits = [parse_vector(s, fld.n, "--init", fld.names) for s in args.init]
-    twice = [s for k, s in enumerate(args.init) if any(np.array_equal(inits[k], inits[q]) for q in range(k))]
-    if twice:  # (as a method given twice: the same runs drawn twice, their notes printed twice, gd out of its red)
-        raise GandynamicsError(f"--init {twice[0]} given twice: each start is drawn once; give each start once")
+    fld, hyper = built
+    names, i, j, xl, yl, typed_x, typed_y, inits = plane
+    every = max(1, -(-args.steps // PORTRAIT_POINTS))  # (one state drawn every `every` steps: _plane_values)
+    from ..plotting import equilibrium_point, slice_center
     star = equilibrium_point(fld, hyper)  # (the zero analyze and simulate use, also for a game that declares none)
     center = slice_center(fld, hyper, star=star)
     if star is None:  # (the star would just be missing: say why)

@@ -127,19 +127,18 @@ def check_methods(args) -> None:
 
 
 def run(args) -> int:
-    from ..analysis.constants import parse_region
     from ..analysis.rates import rates
     from ..errors import GandynamicsError
     from .common import build_field, dumps, rate_text
     from .constants import number
     from ..validate import name_list
     from .common import gathered, refuse_inapplicable
-    methods = name_list(args.methods, "--methods")
-    if getattr(args, "base", None) is not None:  # (before any use of it: named as the option it is)
-        from ..analysis.rates import refuse_base
-        refuse_base(args.base, "--base")
+    methods = name_list(args.methods, "--methods")  # (a wrong list was refused with the names: check_methods)
     step = "optimal"
-    with gathered() as check:  # (every value that needs no game, refused together)
+    with gathered() as check:  # (every value and the game, refused together)
+        if getattr(args, "base", None) is not None:  # (before any use of it: named as the option it is)
+            from ..analysis.rates import refuse_base
+            check(refuse_base, args.base, "--base")
         check(refuse_inapplicable, args, [("steps", not args.no_measure,
                                            "to the measured trajectories (not with --no-measure)")])
         check(_refuse_unused_flags, args, methods)
@@ -156,8 +155,9 @@ def run(args) -> int:
         n_g = check(number, args.n_g, "--n-g", integer=True) if args.n_g is not None else None
         n_d = check(number, args.n_d, "--n-d", integer=True) if args.n_d is not None else None
         steps = check(number, args.steps, "--steps", integer=True) if args.steps is not None else None
-    fld, hyper = build_field(args)
-    region = parse_region(args.region, fld, hyper, need_equilibrium=True)
+        from .constants import built_region
+        got = check(built_region, args, check(build_field, args), engine=False, need_equilibrium=True)
+    fld, hyper, region = got
     extra = {name: getattr(args, name) for name in _extra_rate_options() if getattr(args, name, None) is not None}
     rows, info = rates(fld, methods, step=step, params=hyper, region=region, beta=beta, n_g=n_g, n_d=n_d,
                        measure=not args.no_measure, steps=steps, options=extra)
