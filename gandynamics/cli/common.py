@@ -313,10 +313,12 @@ def build_field(args):
         params = check(parse_kv, args.param, "--param")
         wrong = _field_name_problems(args)
         check.found.extend(wrong)
-        made = check(_game_model, args, params) if params is not None and not wrong else None
-        regs = check(_regularizers, args) if not wrong else None
+        # (the game read when its name and loss are known, the regularizers when theirs are: each one's values named
+        # beside the other's unknown names)
+        made = check(_game_model, args, params) if params is not None and _game_named(args) else None
+        regs = check(_regularizers, args) if _regularizers_parsed(args) else None
         fld = None
-        if made is not None and regs is not None:
+        if made is not None and regs is not None and not wrong:
             check(_refuse_strength_twice, made[0], regs[0], args.reg, made[1], params)
             # (a bad --equilibrium refused, the declared one kept to check the rest)
             model = check(_at_equilibrium, args, made[0]) or made[0]
@@ -328,6 +330,24 @@ def build_field(args):
                 check(fld.hyper_value, k, hyper[k])
     fld.param_vector(hyper)  # validates values (and the model's conditions on several of them)
     return fld, {k: float(v) for k, v in hyper.items()}
+
+
+def _game_named(args) -> bool:
+    """Whether the command line's game and loss are known names (a user's game file: known until it is loaded)."""
+    from ..games import GAMES
+    from ..losses import LOSSES
+    return ((getattr(args, "game_file", None) is not None or args.game is None or args.game in GAMES)
+            and (args.loss is None or args.loss in LOSSES))
+
+
+def _regularizers_parsed(args) -> bool:
+    """Whether every --reg is well formed (NAME[:key=value,...])."""
+    try:
+        for r in args.reg:
+            parse_reg(r)
+    except GandynamicsError:
+        return False
+    return True
 
 
 def _game_model(args, params: dict):
@@ -362,13 +382,15 @@ def _game_model(args, params: dict):
 
 def _regularizers(args):
     """The regularizers of the --reg options, in order, and ``named``: name -> its option's text; each one given
-    twice and each value of an option refused, in one line."""
-    from ..regularizers import make_regularizer
+    twice and each value of an option refused, in one line (an unknown name is left out: refused with the names)."""
+    from ..regularizers import REGULARIZERS, make_regularizer
     regs = []
     named: dict = {}
     with gathered() as check:
         for r in args.reg:
             name, opts = parse_reg(r)
+            if name not in REGULARIZERS:
+                continue
             if name in named:  # (--reg r1 --reg r1 added the penalty twice, as gamma and gamma_r1)
                 check(refuse, f"--reg {name} given twice ({named[name]!r} and {r!r}); give each regularizer once, "
                               "its options set its strength")

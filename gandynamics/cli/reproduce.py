@@ -29,30 +29,40 @@ def add_parser(sub):
     return p
 
 
+def _read_names_and_values(args, reg, check):
+    """Refuse, by ``check`` (a :class:`~gandynamics.cli.common.gathered` block), every unknown figure name, a bad
+    --jobs and an --out where the figures cannot go (before any work: a folder, nothing foreign replaced); the number
+    of --jobs (None: the default)."""
+    from .. import reproduce
+    from ..errors import names_refusal  # (the form of every refusal of names; --list says what each draws)
+    from ..validate import whole
+    from .common import refuse
+    unknown = [n for n in args.names if n not in reg]
+    if unknown:
+        check(refuse, names_refusal(unknown, "figure", reg))
+    jobs = None if args.jobs is None else check(whole, args.jobs, "--jobs")  # as every whole number: 1e3 accepted
+    check(reproduce.check_out, args.out, [n for n in args.names if n in reg] or list(reg))
+    return jobs
+
+
 def run(args) -> int:
     from .. import reproduce
     from ..reproduce import _print_result, missing_needs, name_width, studies
     reg = studies()
-    from .common import bars, refuse_inapplicable
-    refuse_inapplicable(args, [(o, not args.list, "when regenerating figures (not with --list)")
-                               for o in ("out", "pdf", "jobs")])
-    if args.list and args.names:
-        from ..errors import GandynamicsError
-        raise GandynamicsError(f"--list lists every figure; leave out the names ({', '.join(args.names)}) or --list")
+    from .common import bars, gathered, refuse, refuse_inapplicable
+    with gathered() as check:  # (the figures' names and the values, refused together)
+        check(refuse_inapplicable, args, [(o, not args.list, "when regenerating figures (not with --list)")
+                                          for o in ("out", "pdf", "jobs")])
+        if args.list and args.names:
+            check(refuse, f"--list lists every figure; leave out the names ({', '.join(args.names)}) or --list")
+        if not args.list:
+            jobs = _read_names_and_values(args, reg, check)
     if args.list:
         for st in reg.values():
             miss = missing_needs(st)
             extra = f"   [missing: {', '.join(miss)}]" if miss else ""
             print(f"{st.name:<{name_width()}} {st.paper}{extra}")
         return 0
-    from ..errors import GandynamicsError
-    unknown = [n for n in args.names if n not in reg]
-    if unknown:
-        from ..errors import names_refusal  # (the form of every refusal of names; --list says what each draws)
-        raise GandynamicsError(names_refusal(unknown, "figure", reg))
-    from ..validate import whole
-    jobs = None if args.jobs is None else whole(args.jobs, "--jobs")  # as every whole number: 1e3 accepted
-    reproduce.check_out(args.out, args.names or list(reg))  # before any work: a folder, nothing foreign replaced
     from tqdm import tqdm
     bar = lambda it, total=None: tqdm(it, total=total, desc="reproduce", unit="figure", file=sys.stderr, leave=True,
                                       disable=not bars(args))  # (no redrawn frames in a log file, nor with -q)
