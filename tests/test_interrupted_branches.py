@@ -244,7 +244,7 @@ def test_continue_prints_an_interrupted_branch_and_exits_130(capsys, monkeypatch
     monkeypatch.setattr(C._Covered, "at", at)
     code, out, err = _cli(capsys, *argv, *(["--json"] if json_out else []))
     assert code == 130
-    assert err.splitlines()[-1] == "gandynamics: interrupted after 4 points; the points found are kept above"
+    assert err.splitlines()[-1] == "gandynamics: interrupted after 4 points; what was found is kept above"
     if json_out:
         got = json.loads(out)
         assert got["branch"]["ended"] == "interrupted" and got["branch"]["values"] == full["values"][:4]

@@ -272,8 +272,8 @@ def test_a_ctrl_c_in_a_branch_of_cycles_keeps_its_cycles_and_is_one_line_and_130
         raise KeyboardInterrupt
     monkeypatch.setattr(P.Counted, "to", ctrl_c)
     code, out, err = _cli(capsys, "cycle", "hopf", "--from-hopf", "beta=0:0.2", "--continue-to", "0.3", "--points", "2")
-    assert code == 130 and err.strip().splitlines()[-1] == ("gandynamics: interrupted after 2 cycles; the cycles found "
-                                                            "are kept above")
+    assert code == 130 and err.strip().splitlines()[-1] == ("gandynamics: interrupted after 2 cycles; what was found "
+                                                            "is kept above")
     assert "continued in beta (2 of 3 cycles found):" in out
     rows = [line.split() for line in out.splitlines()[out.splitlines().index("continued in beta (2 of 3 cycles found):")
                                                        + 2:]]

@@ -186,6 +186,18 @@ def refuse_all(*checks, found=()) -> None:
             check(c)
 
 
+def interrupted_status(stopped: bool, found: str) -> int:
+    """The exit status of a result printed whole or as far as a Ctrl-C let it go: 0, or 130 when ``stopped``, said on
+    standard error after what was printed (``found``: what it holds, "12 points", "198 cycles"), as simulate and sweep
+    say theirs: the work found before the Ctrl-C is kept above it."""
+    if not stopped:
+        return 0
+    import sys
+    sys.stdout.flush()
+    sys.stderr.write(f"gandynamics: interrupted after {found}; what was found is kept above\n")
+    return 130
+
+
 def refuse(message: str):
     """Raise ``message`` as a command line's GandynamicsError (a refusal among :class:`gathered` checks)."""
     raise GandynamicsError(message)

@@ -207,13 +207,9 @@ def run(args) -> int:
 
 
 def _interrupted(br) -> int:
-    """The exit status of a branch printed: 0, or 130 after a Ctrl-C, said on standard error as simulate and sweep
-    say theirs (the points found before it are printed above it, kept)."""
-    if br.ended != "interrupted":
-        return 0
-    sys.stdout.flush()
-    sys.stderr.write(f"gandynamics: interrupted after {len(br.values)} points; the points found are kept above\n")
-    return 130
+    """The exit status of a branch printed: 0, or 130 after a Ctrl-C (:func:`~gandynamics.cli.common.interrupted_status`)."""
+    from .common import interrupted_status
+    return interrupted_status(br.ended == "interrupted", f"{len(br.values)} points")
 
 
 def _turns(br) -> list:

@@ -147,13 +147,9 @@ def run(args) -> int:
 
 
 def _interrupted(branch) -> int:
-    """0, or 130 for a branch of cycles a Ctrl-C stopped, said on standard error as continue says it."""
-    import sys
-    if branch is None or not branch.interrupted:
-        return 0
-    sys.stdout.flush()
-    sys.stderr.write(f"gandynamics: interrupted after {len(branch)} cycles; the cycles found are kept above\n")
-    return 130
+    """0, or 130 for a branch of cycles a Ctrl-C stopped (:func:`~gandynamics.cli.common.interrupted_status`)."""
+    from .common import interrupted_status
+    return interrupted_status(branch is not None and branch.interrupted, f"{len(branch) if branch else 0} cycles")
 
 
 class _Values:
