@@ -1537,3 +1537,74 @@ def test_the_box_budget_is_never_exceeded(max_boxes):
         assert b.boxes <= max_boxes and (b.converged or b.boxes >= max_boxes - 1), (b.boxes, max_boxes)
     res = check_constants(fld, "ball:1", L=rep.lipschitz.lo, rtol=0.0, max_boxes=max_boxes, max_seconds=60)
     assert res.lipschitz.boxes <= max_boxes
+
+
+def _quartic_ball():
+    """F = (x^3/3 + y, -x + y/2) on the unit ball: DF = [[x^2, 1], [-1, 1/2]], so L = ||DF(1, 0)||_2 (the norm grows
+    with x^2) and mu = min(x^2, 1/2) at x = 0: 0."""
+    x, y = sp.symbols("x y", real=True)
+    fld = VectorField(Game(theta=[x], psi=[y], loss_g=x ** 4 / 12 + x * y, loss_d=-x * y + y ** 2 / 4,
+                           equilibrium=(0, 0)))
+    return fld, float(np.linalg.norm(np.array([[1.0, 1.0], [-1.0, 0.5]]), 2)), 0.0
+
+
+@pytest.mark.parametrize("at", [1, 2, 3, 5, 8, 13, 40])
+def test_a_ctrl_c_in_branch_and_bound_keeps_a_certified_bracket(monkeypatch, at):
+    """A Ctrl-C during check or constants printed only "interrupted", the bracket lost (a new user).  Interrupted at the
+    at-th box split (inside a round, its boxes popped: they are put back), the search returns what it found: the L
+    bracket holds the closed-form L, stopped "interrupted"; the mu search after it is not begun, its bracket the
+    sampled estimate's (lo -inf, hi at a witness above the true mu = 0), and no claim is certified by it."""
+    import gandynamics.analysis.constants as C
+    fld, L, mu = _quartic_ball()
+    real, calls = C._halves, {"n": 0}
+
+    def halves(*a):
+        calls["n"] += 1
+        if calls["n"] == at:
+            raise KeyboardInterrupt
+        return real(*a)
+    monkeypatch.setattr(C, "_halves", halves)
+    rep = C.certify_constants(fld, "ball:1", tol=1e-12, max_boxes=5000)
+    assert rep.interrupted and rep.lipschitz.stopped == "interrupted" and rep.mu.stopped == "interrupted"
+    assert rep.lipschitz.lo <= L <= rep.lipschitz.hi and rep.mu.lo <= mu <= rep.mu.hi
+    assert rep.mu.boxes == 0 and rep.mu.lo == -math.inf
+    calls["n"] = 0
+    res = C.check_constants(fld, "ball:1", mu=mu, L=L, rtol=0.0, max_boxes=5000)  # (exact claims: boxes to split)
+    assert res.interrupted and res.status == "undecided" and res.lipschitz.stopped == "interrupted"
+    assert res.verdicts["mu"] == "undecided" and res.mu.boxes == 0  # (true, but not searched: never "holds")
+    assert res.lipschitz.lo <= L <= res.lipschitz.hi and res.mu.lo <= mu <= res.mu.hi
+
+
+def test_the_command_line_prints_the_bracket_a_ctrl_c_left_and_exits_130(monkeypatch, capsys, tmp_path):
+    """check and constants after a Ctrl-C: the brackets so far printed (and in --json), the line "interrupted after N
+    boxes; what was found is kept above" on standard error, exit status 130."""
+    import json
+
+    import gandynamics.analysis.constants as C
+    from gandynamics.cli import main
+    real, calls = C._halves, {"n": 0}
+
+    def halves(*a):
+        calls["n"] += 1
+        if calls["n"] == 6:
+            raise KeyboardInterrupt
+        return real(*a)
+    monkeypatch.setattr(C, "_halves", halves)
+    game = tmp_path / "quartic.py"
+    game.write_text("import sympy as sp\nfrom gandynamics import Game\nx, y = sp.symbols('x y', real=True)\n"
+                    "game = Game(theta=[x], psi=[y], loss_g=x**4 / 12 + x * y, loss_d=-x * y + y**2 / 4, "
+                    "equilibrium=(0, 0))\n")
+    _, L, _ = _quartic_ball()
+    for argv in (["check", "--game", f"{game}:game", "--region", "ball:1", "--lipschitz", repr(L), "--rtol", "0"],
+                 ["constants", "--game", f"{game}:game", "--region", "ball:1"]):
+        for js in ([], ["--json"]):
+            calls["n"] = 0
+            code = main(argv + js)
+            out, err = capsys.readouterr()
+            assert calls["n"] >= 6, (argv, calls)  # (interrupted: the exact claim and the bracket need many splits)
+            assert code == 130 and err.strip().splitlines()[-1].startswith("gandynamics: interrupted after ")
+            assert err.strip().endswith("boxes; what was found is kept above"), err
+            if js:
+                assert json.loads(out)["interrupted"] is True
+            else:
+                assert "bracket" in out or " in [" in out

@@ -369,7 +369,8 @@ def _jump_note(radius) -> str:
         if why == "closed":
             return f"; at radius {R_fail:z.6g} mu's bracket closed about the margin (mu is the margin there, to the search's gap)"
         limit, limit_s = getattr(radius, "budget", (0, 0.0))
-        spent = (f"its {int(boxes)} boxes (max_boxes, --max-boxes {limit})" if int(boxes) >= limit else
+        # (a round splits boxes in pairs: the box budget is spent within one pair of its end)
+        spent = (f"its {int(boxes)} boxes (max_boxes, --max-boxes {limit})" if int(boxes) + 2 > limit else
                  f"its {float(secs):z.2g} s (max_seconds, --max-seconds {limit_s:zg})")
         return (f"; at radius {R_fail:z.6g} the certificate was undecided: the branch and bound spent {spent} "
                 "before deciding, so the true radius may be larger (give a larger budget)")

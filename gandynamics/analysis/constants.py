@@ -404,7 +404,9 @@ class Bracket:
     certified: str = "hi"
     #: the number of boxes bounded when the certified end last moved (0: it never moved from the region's first bound)
     improved_at: int = 0
-    #: "budget" where the box or time budget ended the search, else "" (closed, or decided)
+    #: "budget" where the box or time budget ended the search, "interrupted" where a Ctrl-C did (the bracket found so far,
+    #: certified all the same; with no boxes: a search not begun, a Ctrl-C having stopped the one before it, its bracket
+    #: the sampled estimate's alone), else "" (closed, or decided)
     stopped: str = ""
 
     @property
@@ -451,13 +453,19 @@ class ConstantsReport:
         return self.mu.boxes + self.lipschitz.boxes
 
     @property
+    def interrupted(self) -> bool:
+        """Whether a Ctrl-C stopped a search: its bracket is the one found so far (certified all the same), and a search
+        after it was not begun (its bracket from the sampled estimate alone: :attr:`Bracket.stopped`)."""
+        return "interrupted" in (self.mu.stopped, self.lipschitz.stopped)
+
+    @property
     def seconds(self) -> float:
         return self.mu.seconds + self.lipschitz.seconds
 
     def to_dict(self) -> dict:
         out = {"region": self.region.to_dict(), "hyperparameters": self.params, "tol": self.tol,
                "mu": self.mu.to_dict(), "lipschitz": self.lipschitz.to_dict(), "boxes": self.boxes,
-               "seconds": self.seconds, "order": self.order, "engine": self.engine}
+               "seconds": self.seconds, "order": self.order, "engine": self.engine, "interrupted": self.interrupted}
         if self.asymmetric is not None:
             out["asymmetric"] = self.asymmetric
         return out
@@ -495,8 +503,13 @@ class CheckResult:
     #: first of them (a new user's check of two false claims got the pair for L only)
     counterexamples: dict = field(default_factory=dict)
 
+    @property
+    def interrupted(self) -> bool:
+        """Whether a Ctrl-C stopped a search (:attr:`ConstantsReport.interrupted`)."""
+        return any(b is not None and b.stopped == "interrupted" for b in (self.mu, self.lipschitz))
+
     def to_dict(self) -> dict:
-        out = {"status": self.status, "claims": self.claims, "verdicts": self.verdicts,
+        out = {"status": self.status, "claims": self.claims, "verdicts": self.verdicts, "interrupted": self.interrupted,
                "rtol": self.rtol, "tolerances": self.tolerances, "exact": self.exact,
                "order": self.order, "engine": self.engine,
                "mu": None if self.mu is None else self.mu.to_dict(),
@@ -881,61 +894,69 @@ def _branch_and_bound(fld, reg: Region, p, which: str, start, tol: float, atol: 
                           still=lambda: prog.bar is None)
     try:
         with slow:
-            while heap:
-                gub = max(-heap[0][0], pruned)
-                if threshold is not None and (best > threshold or (math.isfinite(gub) and gub <= threshold)):
-                    decided = True
-                    break
-                if done(gub):
-                    converged = True
-                    break
-                # (a round bounds two children of each box it splits: at most max_boxes in all, where the last round's
-                # pair made it 50,001 of a budget of 50,000, a new user)
-                if boxes + 2 > max_boxes or time.perf_counter() - t0 > max_seconds:
-                    stopped = "budget"
-                    break
-                k = min(batch, len(heap), (max_boxes - boxes) // 2)
-                popped = [heapq.heappop(heap) for _ in range(k)]
-                LO, HI, PU = [], [], []
-                for neg_u, _, lo, hi in popped:
-                    for clo, chi in _halves(lo, hi, *_widest(lo, hi), reg):
-                        LO.append(clo)
-                        HI.append(chi)
-                        PU.append(-neg_u)
-                if not LO:
-                    continue
-                LO, HI = np.array(LO), np.array(HI)
-                ub, jumps = bound(LO, HI)
-                # the parent's bound holds on each child too: a child's own bound can be looser (the enclosures are not
-                # monotone in the box: Arb's midpoint-radius balls, the mean-value and vertex forms), so a refinement
-                # never loosens the bracket (on Abs(x) + ..., 20,001 boxes gave L <= 2.638 where the root box gave 2.618)
-                ub = np.minimum(np.asarray(ub, dtype=float), np.array(PU))
-                boxes += len(LO)
-                for i, jmp in enumerate(jumps):
-                    if jmp is not None and float(np.max(HI[i] - LO[i])) <= 1e-9 * diam:
-                        raise _discontinuity_error(jmp, reg.project(0.5 * (LO[i] + HI[i])))
-                C = np.array([reg.project(0.5 * (a + b)) for a, b in zip(LO, HI)])
-                v = witnesses(C)
-                i = int(np.argmax(v))
-                if v[i] > best:
-                    best, best_z = float(v[i]), C[i]
-                for i in range(len(LO)):
-                    u = float(ub[i])
-                    if u <= best:
-                        pruned = max(pruned, u)
-                    else:
-                        counter += 1
-                        # the boxes that may meet a jump (bound inf) newest first: depth-first down to the 1e-9 box that
-                        # names the jump (or out of a box that only seemed to meet it); first in, first out, a jump along a
-                        # curve (atan2's cut) spread the search over ever more boxes across the curve until the budget
-                        heapq.heappush(heap, (-u, -counter if jumps[i] is not None else counter, LO[i], HI[i]))
-                rounds += 1
-                if heap:
-                    now = max(-heap[0][0], pruned)
-                    if now < last_gub:
-                        last_gub, improved_at = now, boxes
-                if prog.bar is not None and rounds % 4 == 0:
-                    prog.update(boxes, *bracket_now())
+            popped: list = []  # (the boxes of the round under way: put back after a Ctrl-C)
+            try:
+                while heap:
+                    gub = max(-heap[0][0], pruned)
+                    if threshold is not None and (best > threshold or (math.isfinite(gub) and gub <= threshold)):
+                        decided = True
+                        break
+                    if done(gub):
+                        converged = True
+                        break
+                    # (a round bounds two children of each box it splits: at most max_boxes in all, where the last round's
+                    # pair made it 50,001 of a budget of 50,000, a new user)
+                    if boxes + 2 > max_boxes or time.perf_counter() - t0 > max_seconds:
+                        stopped = "budget"
+                        break
+                    k = min(batch, len(heap), (max_boxes - boxes) // 2)
+                    popped = [heapq.heappop(heap) for _ in range(k)]
+                    LO, HI, PU = [], [], []
+                    for neg_u, _, lo, hi in popped:
+                        for clo, chi in _halves(lo, hi, *_widest(lo, hi), reg):
+                            LO.append(clo)
+                            HI.append(chi)
+                            PU.append(-neg_u)
+                    if not LO:
+                        continue
+                    LO, HI = np.array(LO), np.array(HI)
+                    ub, jumps = bound(LO, HI)
+                    # the parent's bound holds on each child too: a child's own bound can be looser (the enclosures are not
+                    # monotone in the box: Arb's midpoint-radius balls, the mean-value and vertex forms), so a refinement
+                    # never loosens the bracket (on Abs(x) + ..., 20,001 boxes gave L <= 2.638 where the root box gave 2.618)
+                    ub = np.minimum(np.asarray(ub, dtype=float), np.array(PU))
+                    boxes += len(LO)
+                    for i, jmp in enumerate(jumps):
+                        if jmp is not None and float(np.max(HI[i] - LO[i])) <= 1e-9 * diam:
+                            raise _discontinuity_error(jmp, reg.project(0.5 * (LO[i] + HI[i])))
+                    C = np.array([reg.project(0.5 * (a + b)) for a, b in zip(LO, HI)])
+                    v = witnesses(C)
+                    i = int(np.argmax(v))
+                    if v[i] > best:
+                        best, best_z = float(v[i]), C[i]
+                    for i in range(len(LO)):
+                        u = float(ub[i])
+                        if u <= best:
+                            pruned = max(pruned, u)
+                        else:
+                            counter += 1
+                            # the boxes that may meet a jump (bound inf) newest first: depth-first down to the 1e-9 box that
+                            # names the jump (or out of a box that only seemed to meet it); first in, first out, a jump along a
+                            # curve (atan2's cut) spread the search over ever more boxes across the curve until the budget
+                            heapq.heappush(heap, (-u, -counter if jumps[i] is not None else counter, LO[i], HI[i]))
+                    popped = []  # (the round's boxes are replaced by their children)
+                    rounds += 1
+                    if heap:
+                        now = max(-heap[0][0], pruned)
+                        if now < last_gub:
+                            last_gub, improved_at = now, boxes
+                    if prog.bar is not None and rounds % 4 == 0:
+                        prog.update(boxes, *bracket_now())
+            except KeyboardInterrupt:  # (a Ctrl-C: the search so far is kept, its bracket still certified with the
+                # boxes of the round under way put back whole; the callers stop there: Bracket.stopped)
+                for item in popped:
+                    heapq.heappush(heap, item)
+                stopped = "interrupted"
     finally:
         prog.close()
     gub = max(-heap[0][0] if heap else -math.inf, pruned)
@@ -1545,13 +1566,22 @@ def certify_constants(fld, region, params=None, tol: float = 1e-3, atol: float =
     kw = dict(mean_value=mean_value, order=order, batch=batch, progress=progress)
     resL = _branch_and_bound(fld, reg, p, "L", est["lipschitz"], tol, atol, max_boxes, max_seconds, **kw)
     mu_est = est["mu"]
-    resM = _branch_and_bound(fld, reg, p, "mu", (-mu_est[0], mu_est[1]), tol, atol, max_boxes, max_seconds, **kw)
+    resM = (_unsearched((-mu_est[0], mu_est[1])) if resL[-1] == "interrupted" else
+            _branch_and_bound(fld, reg, p, "mu", (-mu_est[0], mu_est[1]), tol, atol, max_boxes, max_seconds, **kw))
     hyper = {s.name: float(v) for s, v in zip(fld.hyper, p)}
     asym = None
     if asymmetric and _find_asymmetric(fld) is not None:
         asym = asymmetric_local(fld, p)
     return ConstantsReport(reg, hyper, _bracket("mu", "mu", resM, fld, reg, p), _bracket("lipschitz", "L", resL, fld, reg, p), tol, asym,
                            order=order, engine=engine)
+
+
+def _unsearched(start) -> tuple:
+    """The result of a branch and bound that did not run, a Ctrl-C having stopped the one before it: its witness
+    ``start`` (the sampled estimate ``(g, point)``) on one side, nothing certified on the other (``inf``), ``stopped``
+    "interrupted": a bracket that holds, and says no more than the sampling did."""
+    best, z = start
+    return float(best), np.asarray(z, float), math.inf, 0, 0.0, False, False, 0, "interrupted"
 
 
 def _prepare(fld, region, params, order: int, mean_value: bool = False):
@@ -1870,11 +1900,16 @@ def check_constants(fld, region, params=None, mu=None, L=None, max_boxes: int = 
         tm = slack(scale)
         for again in ("", "with the rounding slack of DF's size on the boxes the first search left below the claim"):
             boxes_left: list = []
-            res = _branch_and_bound(fld, reg, p, "mu", (-m0[0], m0[1]), 0.0, 0.0, max_boxes, max_seconds,
-                                    threshold=-(mu_c - tm), keep=boxes_left, again=again, **kw)
+            if brL is not None and brL.stopped == "interrupted":  # (a Ctrl-C during L's search: mu's is not begun)
+                res = _unsearched((-m0[0], m0[1]))
+            else:
+                res = _branch_and_bound(fld, reg, p, "mu", (-m0[0], m0[1]), 0.0, 0.0, max_boxes, max_seconds,
+                                        threshold=-(mu_c - tm), keep=boxes_left, again=again, **kw)
             brM = _bracket("mu", "mu", res, fld, reg, p)
-            covered, least = _rounding_covers(fld, p, boxes_left, mu_c, tr, rtol)
-            if brM.hi < mu_c or brM.lo >= mu_c or covered:
+            # (a search not begun has no boxes left and covers nothing: _rounding_covers of no box is True)
+            covered, least = ((False, scale) if res[3] == 0 and res[-1] == "interrupted" else
+                              _rounding_covers(fld, p, boxes_left, mu_c, tr, rtol))
+            if brM.hi < mu_c or brM.lo >= mu_c or covered or brM.stopped == "interrupted":
                 break
             tm = slack(min(least, scale))
         tolerances["mu"] = slack(min(least, scale))

@@ -18,7 +18,9 @@ def add_parser(sub):
                     "inequality; undecided: the budget ran out (the current brackets are shown).  Exit status: 0 holds "
                     "(every claim certified), 1 refuted (a counterexample is shown), 3 undecided (the budget ran out first; "
                     "or, for a GAN, its quadrature rule is not settled at the certificate's points: the claims are then "
-                    "decided for the rule's sum only, and the note says so), 2 bad input.  Only the claimed constants are bracketed: with --mu alone L is not "
+                    "decided for the rule's sum only, and the note says so), 2 bad input, 130 interrupted (Ctrl-C: the brackets found so "
+                    "far are printed, certified all the same; a search not begun gives the sampled estimate's side "
+                    "alone).  Only the claimed constants are bracketed: with --mu alone L is not "
                     "computed (nor mu with --lipschitz alone), and --json gives null for the unclaimed one; "
                     "'gandynamics constants' brackets both.",
         epilog="example: gandynamics check dirac --reg asymmetric:eps=0.5,gamma=1,tikhonov_on=generator --region ball:0.5 --mu 0.4 --lipschitz 2")
@@ -82,7 +84,7 @@ def run(args) -> int:
         d["status"], d["status_of_the_quadrature_sum"] = status, res.status
     if args.json:
         print(dumps(d))
-        return EXIT[status]
+        return _status(res, EXIT[status])
     print(game_lines(fld, hyper, f"   region: {region.describe()}"))
     ends = []  # (the certified ends, for one note on those that are zero up to rounding, below the claims)
     for key, label, claim in (("mu", "mu", mu), ("lipschitz", "L", L)):
@@ -145,7 +147,7 @@ def run(args) -> int:
             print(f"note: the budget ran out ({'; '.join(spent)}; --max-boxes {max_boxes}, --max-seconds "
                   f"{max_seconds:zg}): a larger --max-boxes or --max-seconds, or a smaller --region, may decide it")
         for key, label, b in undecided:
-            if (key, label, b) in ran_out or (key, label, b) in blind:
+            if (key, label, b) in ran_out or (key, label, b) in blind or b.stopped == "interrupted":
                 continue
             # (the search stopped at a point whose value is the claim to rounding, before any budget ran out: "the
             # budget ran out after 1 box and 0.0 s" was said of the exact mu, claimed at --rtol 0, a new user's trial)
@@ -156,4 +158,13 @@ def run(args) -> int:
     print(f"engine: {res.engine}")
     if quad:
         print(quad)
-    return EXIT[status]
+    return _status(res, EXIT[status])
+
+
+def _status(res, code: int) -> int:
+    """``code``, or 130 where a Ctrl-C stopped a search: its bracket so far is printed (certified all the same), said
+    on standard error (:func:`~gandynamics.cli.common.interrupted_status`; it had printed only "interrupted", the
+    bracket lost, a new user)."""
+    from .common import interrupted_status
+    boxes = sum(b.boxes for b in (res.mu, res.lipschitz) if b is not None)
+    return interrupted_status(res.interrupted, f"{boxes} boxes") or code

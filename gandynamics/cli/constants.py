@@ -86,7 +86,8 @@ def add_parser(sub):
         description="Bracket the strong-monotonicity modulus mu = inf lambda_min((DF + DF^T)/2) and the Lipschitz "
                     "constant L = sup ||DF||_2 of the operator F on a region (docs/mathematics.md §0.5): the estimate side "
                     "from sampled and locally refined points (witnesses), the certified side by ball arithmetic "
-                    "(python-flint arb) over sub-boxes with branch-and-bound.",
+                    "(python-flint arb) over sub-boxes with branch-and-bound.  Ctrl-C prints the brackets found so far, "
+                    "certified all the same, and exits with status 130.",
         epilog="example: gandynamics constants dirac --reg r1:gamma=0.3 --region ball:1 --tol 1e-3")
     add_game_arguments(p)
     add_budget_arguments(p)
@@ -183,14 +184,15 @@ def run(args) -> int:
     d["quadrature"], quad = quadrature_note(fld, hyper, _witnesses(rep.mu, rep.lipschitz))
     if args.json:
         print(dumps(d))
-        return 0
+        return _status(rep)
     # (the game's lines as every command prints them: a regularizer's strength in the header alone; check printed
     # "hyperparameters: m=1.5" where this printed "m=1.5, gamma=0.5" for one field)
     print(game_lines(fld, hyper, f"   region: {region.describe()}   parameters: ({', '.join(fld.names)})"))
     from .._display import bound, box_count, bracket_ends, rounding_note  # the ends rounded outward: still a bracket
     for name, b, side in (("mu", rep.mu, "hi"), ("L", rep.lipschitz, "lo")):
-        state = "converged" if b.converged else ("budget exhausted" if math.isfinite(b.gap) else
-                                                 "budget exhausted, not bounded yet")
+        state = ("converged" if b.converged else
+                 ("interrupted" if b.boxes else "not searched: interrupted before it") if b.stopped == "interrupted" else
+                 ("budget exhausted" if math.isfinite(b.gap) else "budget exhausted, not bounded yet"))
         if b.stalled:
             state += (f"; the certified end last moved at box {b.improved_at}" if b.improved_at else
                       "; the certified end never moved from the whole region's bound")
@@ -222,4 +224,11 @@ def run(args) -> int:
               f"identifiable: {'yes' if a['identifiable'] else 'no'}")
         print(f"  mu_loc = {a['mu_loc']:z.6g} (block formula {a['mu_loc_formula']:z.6g})   "
               f"L_loc = {a['L_loc']:z.6g} (<= {a['L_loc_bound']:z.6g})")
-    return 0
+    return _status(rep)
+
+
+def _status(rep) -> int:
+    """0, or 130 where a Ctrl-C stopped a search: the brackets so far are printed, certified all the same
+    (:func:`~gandynamics.cli.common.interrupted_status`)."""
+    from .common import interrupted_status
+    return interrupted_status(rep.interrupted, f"{rep.boxes} boxes")
