@@ -725,3 +725,26 @@ def test_the_not_finite_note_is_not_given_where_df_is_finite():
     res = check_constants(fld, parse_region("box:0:0,0:0", fld), mu=0.1, L=10, max_boxes=200)
     assert np.all(np.isfinite(fld.eval_DF(res.lipschitz.witness)))
     assert not_finite_note(fld, None, [("mu", res.mu), ("L", res.lipschitz)]) is None
+
+
+def test_a_counterexample_pair_beyond_the_doubles_says_so(tmp_path, capsys):
+    """A false 'L = 5' of a quartic on a ball of radius 1e300: the pair of points found has |F(z2) - F(z)| / |z2 - z|
+    certified above the claim by ball arithmetic, its value beyond the largest double; printed "= inf" (a new user),
+    it now says where it lies.  The ratio is checked apart: F's x-component there is x^3/3 of 2e296, about 2.7e888."""
+    game = tmp_path / "quartic.py"
+    game.write_text("import sympy as sp\nfrom gandynamics import Game\nx, y = sp.symbols('x y', real=True)\n"
+                    "game = Game(theta=[x], psi=[y], loss_g=x**4 / 12 + x * y, loss_d=-x * y + y**2 / 4, "
+                    "equilibrium=(0, 0))\n")
+    code = main(["check", "--game", f"{game}:game", "--region", "ball:1e300", "--lipschitz", "5"])
+    out = capsys.readouterr().out
+    assert code == 1
+    (pair,) = [line for line in out.splitlines() if line.lstrip().startswith("pair z")]
+    assert pair.endswith("|F(z2)-F(z)|/|z2-z| > 1.797e308 (beyond the doubles)") and "inf" not in pair
+    import re
+    from fractions import Fraction
+    z = [Fraction(v) for v in re.search(r"pair z = \(([^)]*)\)", pair).group(1).split(", ")]
+    z2 = [Fraction(v) for v in re.search(r"z2 = \(([^)]*)\)", pair).group(1).split(", ")]
+    F = lambda p: (p[0] ** 3 / 3 + p[1], -p[0] + p[1] / 2)  # noqa: E731 (exact, in rationals)
+    dF = [a - b for a, b in zip(F(z2), F(z))]
+    dz = [a - b for a, b in zip(z2, z)]
+    assert sum(d * d for d in dF) > Fraction(1.797e308) ** 2 * sum(d * d for d in dz)

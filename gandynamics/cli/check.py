@@ -1,7 +1,9 @@
 """``gandynamics check``: is F mu-strongly monotone and/or L-Lipschitz on a region?  Exit status 0 holds
-(certified), 1 refuted (with a counterexample), 3 undecided (budget exhausted), 2 bad input."""
+(certified), 1 refuted (with a counterexample), 3 undecided (budget exhausted), 2 bad input, 130 interrupted."""
 
 from __future__ import annotations
+
+import math
 
 EXIT = {"holds": 0, "refuted": 1, "undecided": 3}
 
@@ -115,8 +117,12 @@ def run(args) -> int:
         if c.get("pair"):
             q = c["pair"]
             rel = "<F(z2)-F(z), z2-z>/|z2-z|^2" if c["claim"] == "mu" else "|F(z2)-F(z)|/|z2-z|"
+            # (a ratio whose enclosure lies beyond the doubles, certified above the claim all the same: "= inf" read as
+            # an overflow, a new user's quartic on a ball of radius 1e300)
+            val = (apart(q['ratio'], c['claimed'], 10) if math.isfinite(q['ratio']) else
+                   f"{'>' if q['ratio'] > 0 else '<'} {'-' if q['ratio'] < 0 else ''}1.797e308 (beyond the doubles)")
             print(f"  pair z = ({', '.join(f'{v:z.9g}' for v in q['z'])}), z2 = ({', '.join(f'{v:z.9g}' for v in q['z2'])}): "
-                  f"{rel} = {apart(q['ratio'], c['claimed'], 10)}")
+                  f"{rel} {val if not math.isfinite(q['ratio']) else '= ' + val}")
     if status != res.status:  # (the claims decided for the rule's sum only: the note at the end says why)
         print(f"status: undecided for this GAN's expectations: the claims {'hold' if res.status == 'holds' else 'are refuted'}"
               " for their sum over the quadrature rule, which is NOT settled or could not be checked (the note below); "
