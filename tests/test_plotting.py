@@ -773,6 +773,32 @@ def test_portrait_cli_animate(tmp_path, capsys):
     assert capsys.readouterr().err.startswith("gandynamics: error: --animate")
 
 
+def test_a_ctrl_c_while_the_frames_are_drawn_leaves_the_portrait_and_animation_as_they_were(tmp_path, capsys,
+                                                                                            monkeypatch):
+    """portrait --animate wrote the portrait, then drew the frames: a Ctrl-C there left the new portrait beside the
+    old animation, a pair of two runs (a new user).  The animation is drawn first: after a Ctrl-C in its frames both
+    files hold what they held (bytes compared), the command says so and exits 130; run whole, both are new."""
+    import gandynamics.plotting as P
+    from gandynamics.cli import main
+    png, gif = tmp_path / "p.png", tmp_path / "a.gif"
+    argv = ["portrait", "dirac", "--reg", "r1:gamma=0.3", "--methods", "gd", "--steps", "30", "--out", str(png),
+            "--animate", str(gif), "--frames", "4"]
+    assert main(argv) == 0
+    before = (png.read_bytes(), gif.read_bytes())
+    real = P.save_animation
+
+    def ctrl_c(anim, path, **kw):
+        real(anim, tmp_path / "elsewhere.gif", **kw)  # (the frames drawn, then the Ctrl-C before the file is moved)
+        raise KeyboardInterrupt
+    monkeypatch.setattr(P, "save_animation", ctrl_c)
+    capsys.readouterr()
+    assert main([a.replace("gamma=0.3", "gamma=0.5") for a in argv]) == 130  # (another run)
+    err = capsys.readouterr().err
+    assert err.strip().splitlines()[-1] == (f"gandynamics: interrupted while drawing the frames of {gif}: neither "
+                                            f"{png} nor {gif} was written (each keeps what it held)")
+    assert (png.read_bytes(), gif.read_bytes()) == before
+
+
 @pytest.mark.slow  # 1.5 s with warm caches on the 2-core CI machine
 def test_animation_inline_html_has_every_frame():
     fld = VectorField(games.bilinear(), [])

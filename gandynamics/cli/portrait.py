@@ -4,6 +4,7 @@ over :func:`gandynamics.plotting.phase_portrait` and :func:`gandynamics.simulate
 from __future__ import annotations
 
 import re
+import sys
 
 #: the default window's half-width around the equilibrium: gandynamics.plotting.HALF_WIDTH, the library's default
 #: (not imported from there: plotting imports matplotlib, which ``--help`` does not need; tests/test_cli_help.py checks
@@ -315,8 +316,9 @@ def run(args) -> int:
               f"{PORTRAIT_POINTS:,} points); a motion faster than that is not drawn, and each verdict above reads the "
               "run itself")
     # (the figure of long runs -- up to PORTRAIT_POINTS states each -- takes seconds to draw: said when it does)
-    with notice_if_slow(f"portrait: drawing the phase plane with its {len(trs)} trajector{'y' if len(trs) == 1 else 'ies'} "
-                        f"and writing {out} ..."), style():
+    drawing = (f"portrait: drawing the phase plane with its {len(trs)} trajector{'y' if len(trs) == 1 else 'ies'} "
+               f"and writing {out} ...")
+    with notice_if_slow(drawing), style():
         # (the library's own figure: widened by its key's width, the plot keeping its size; a figure of fixed size
         # shrank the plot to a third of it beside the key of five methods from four starts)
         ax = phase_portrait(fld, hyper, plane=names, center=center, xlim=xlim, ylim=ylim, streamlines=None,
@@ -329,25 +331,49 @@ def run(args) -> int:
             for n in ax.portrait_notes:
                 if "outside the window" not in n and "inside the window" not in n:  # (those were said above)
                     print(f"note: {n}")
-        try:
+    try:
+        # the animation first, then the portrait: a Ctrl-C while its frames are drawn (the long part) leaves both files
+        # as they were, where the new portrait beside the old animation was a pair of two runs (a new user)
+        if anim_out is not None and _animation_interrupted(args, fld, hyper, trs, names, center, xlim, ylim,
+                                                           _titled(args, methods, step_given, fld, hyper, own),
+                                                           anim_out, style):
+            sys.stdout.flush()
+            sys.stderr.write(f"gandynamics: interrupted while drawing the frames of {anim_out}: neither {out} nor "
+                             f"{anim_out} was written (each keeps what it held)\n")
+            return 130
+        with notice_if_slow(drawing), style():  # (matplotlib draws the figure as it writes it)
             atomic_savefig(fig, out)
-        except OSError as exc:
-            from ..io import describe_oserror
-            raise GandynamicsError(describe_oserror(exc, out)) from None
-        finally:
-            plt.close(fig)
+    except OSError as exc:
+        from ..io import describe_oserror
+        raise GandynamicsError(describe_oserror(exc, out)) from None
+    finally:
+        plt.close(fig)
     print(f"wrote {out}")
     if anim_out is not None:
-        from ..plotting import animate, save_animation
-        with style():
-            anim = animate(fld, params=hyper, trajectories=trs, frames=args.frames, plane=names, center=center,
-                           xlim=xlim, ylim=ylim, step=args.step,
-                           title=_titled(args, methods, step_given, fld, hyper, own))
-            with notice_if_slow(f"drawing the {args.frames} frames of {anim_out} ..."):
-                save_animation(anim, anim_out, fps=args.fps)
-            plt.close(anim._fig)
         print(f"wrote {anim_out} ({args.frames} frames)")
     return 0
+
+
+def _animation_interrupted(args, fld, hyper, trs, names, center, xlim, ylim, title, anim_out, style) -> bool:
+    """Draw and write the animation of ``portrait --animate`` (atomically); True where a Ctrl-C stopped it (nothing
+    written)."""
+    import matplotlib.pyplot as plt
+
+    from ..log import notice_if_slow
+    from ..plotting import animate, save_animation
+    anim = None
+    try:
+        with style():
+            anim = animate(fld, params=hyper, trajectories=trs, frames=args.frames, plane=names, center=center,
+                           xlim=xlim, ylim=ylim, step=args.step, title=title)
+            with notice_if_slow(f"drawing the {args.frames} frames of {anim_out} ..."):
+                save_animation(anim, anim_out, fps=args.fps)
+    except KeyboardInterrupt:
+        return True
+    finally:
+        if anim is not None:
+            plt.close(anim._fig)
+    return False
 
 
 #: a start within this fraction of the default window's width from its edge (or outside it by up to half the width)
