@@ -1078,6 +1078,7 @@ def phase_portrait(field, params=None, *, plane=None, center=None, xlim=None, yl
     paths = []  # (line, its points in the plane) of each trajectory drawn
     lasts = []  # each trajectory's last state in the plane
     starts_in = False  # whether some trajectory's start is drawn (inside the window)
+    jumpers = []  # the runs drawn as their states (_jumps)
     other_zeros = []  # the last states of runs that stand still at another zero of F
     for t_index, item in enumerate(trajectories):
         label, tr, color = item[0], item[1], item[2]
@@ -1102,8 +1103,15 @@ def phase_portrait(field, params=None, *, plane=None, center=None, xlim=None, yl
         # follow it closely (a figure review: altgd, eg and eftp under the flow on the R1 Dirac-GAN)
         # a run that converges over one that does not (a short path into z* drawn under a long tangle was lost: eg
         # under adam's 400 steps at h = 0.6, a figure reviewer's finding)
+        # a discrete run whose steps jump across the window (gd beyond its stable step, on an invariant curve about z*:
+        # each step a chord across it, and the lines joining them a band of chords that is no path of the run, a
+        # figure review) is drawn as its states, not joined
+        dots = getattr(tr, "method", None) != "flow" and _jumps(S[:, [i, j]], xlim, ylim)
+        if dots:
+            jumpers.append(label)
         line, = ax.plot(*_broken_outside(S[:, i], S[:, j], xlim, ylim), color=color, lw=1.2,
-                        ls=style if style is not None else "-", label=label,
+                        ls="none" if dots else style if style is not None else "-", label=label,
+                        marker="o" if dots else None, ms=2.0,
                         zorder=(2.9 if getattr(tr, "method", None) == "flow" else
                                 3.2 if getattr(tr, "verdict", None) == "converging" else 3))
         # (a style given tells a run apart from runs of other styles only: the first start's runs of a portrait of
@@ -1172,6 +1180,12 @@ def phase_portrait(field, params=None, *, plane=None, center=None, xlim=None, yl
     note = _coinciding_note(coinciding, parts) if groups else ""
     if note:  # (a factored key names the runs' colours and styles apart: what the alternating dashes are, said once)
         warnings.append(note)
+    if jumpers:
+        one = len(jumpers) == 1
+        jumpers = [re.sub(r"\s*\([^()]*\)$", "", lab) or lab for lab in jumpers]  # (the run's name, not its verdict)
+        warnings.append(f"{_and(jumpers) if len(jumpers) <= 3 else f'{len(jumpers)} runs'} "
+                        f"{'moves' if one else 'move'} by {JUMP_SHARE:z.0%} of the window or more in a step: drawn as "
+                        f"{'its' if one else 'their'} states, not joined")
     if not groups:  # (a key naming each run: runs of one colour drawn as one line said so there, after the runs')
         said_one = [Line2D([], [], color="none", label=text) for text in _one_line_entries(coinciding)]
         at = max((k + 1 for k, h in enumerate(handles) if any(h is p_[0] for p_ in paths)), default=len(handles))
@@ -1392,6 +1406,22 @@ def last_outside(points, xlim, ylim):
     trajectory drawn cut at the window's edge: :func:`phase_portrait` notes it, the command line says where)."""
     rows = outside_rows(points, xlim, ylim)
     return np.asarray(points, float).reshape(-1, 2)[rows[-1]] if rows.size else None
+
+
+#: a discrete run whose median step (over its last half, in the plane) is at least this share of the window's diagonal
+#: is drawn as its states, not joined (:func:`phase_portrait`)
+JUMP_SHARE = 0.1
+
+
+def _jumps(P, xlim, ylim) -> bool:
+    """Whether the states ``P`` (T, 2) of a discrete run jump across the window ``xlim`` x ``ylim``: the median length
+    of its steps over its last half at least :data:`JUMP_SHARE` of the window's diagonal (a run that settles takes
+    short steps at the end, however it started)."""
+    tail = P[len(P) // 2:]
+    if len(tail) < 3:
+        return False
+    steps = np.hypot(*np.diff(tail, axis=0).T)
+    return bool(np.median(steps) >= JUMP_SHARE * math.hypot(xlim[1] - xlim[0], ylim[1] - ylim[0]))
 
 
 def outside_rows(points, xlim, ylim) -> np.ndarray:

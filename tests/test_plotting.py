@@ -4080,3 +4080,30 @@ def test_a_rate_map_names_its_method_unless_told_otherwise():
     assert rate_map(fld, "gd", g, h, title="mine").get_title() == "mine"
     assert rate_map(fld, "gd", g, h, title="").get_title() == ""
     plt.close("all")
+
+
+def test_a_run_that_jumps_across_the_window_is_drawn_as_its_states(tmp_path, capsys):
+    """gd on the R1 Dirac-GAN (gamma = 0.3) at h = 1.5, beyond its stable step: its states lie on an invariant curve
+    about z*, each step a chord across it; joined by lines they drew a band of chords that is no path of the run (a
+    figure review).  Such a run (its median step over its last half at least JUMP_SHARE of the window's diagonal, by
+    numpy on its states) is drawn as dots, and a note says so; eg at the same step, converging, is a line.  The
+    command line now says the converging run's verdict and rate too (simulate's)."""
+    from gandynamics.cli import main
+    from gandynamics import simulate
+    from gandynamics.plotting import JUMP_SHARE, phase_portrait
+    fld = VectorField(games.dirac(), [R1(gamma=0.3)])
+    gd_, eg_ = (simulate(fld, m, [1.0, 1.0], 200, 1.5) for m in ("gd", "eg"))
+    S = np.asarray(gd_.states)[100:]
+    assert np.median(np.hypot(*np.diff(S, axis=0).T)) >= JUMP_SHARE * np.hypot(4, 4)  # (the window [-2, 2]^2)
+    ax = phase_portrait(fld, trajectories=[("gd", gd_), ("eg", eg_)], xlim=(-2, 2), ylim=(-2, 2), notes="attribute")
+    lines = {ln.get_label(): ln for ln in ax.get_lines() if ln.get_label() in ("gd", "eg")}
+    assert lines["gd"].get_linestyle() == "None" and lines["gd"].get_marker() == "o"
+    assert lines["eg"].get_linestyle() == "-" and lines["eg"].get_marker() in (None, "None", "")
+    assert any("gd moves by 10% of the window or more in a step: drawn as its states, not joined" in n
+               for n in ax.portrait_notes), ax.portrait_notes
+    import matplotlib.pyplot as plt
+    plt.close(ax.figure)
+    assert main(["portrait", "dirac", "--reg", "r1:gamma=0.3", "--methods", "gd,eg", "--step", "1.5", "--steps", "200",
+                 "--out", str(tmp_path / "p.png")]) == 0
+    out = capsys.readouterr().out
+    assert f"eg: converging, rate {eg_.rate:.6g} per step" in out.splitlines()

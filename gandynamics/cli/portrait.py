@@ -165,6 +165,18 @@ def _plane_values(args, fld, hyper) -> tuple:
     return (*got, xl, yl, typed_x, typed_y, inits)
 
 
+def _converging_text(tr) -> str:
+    """One converging run in a few words: its verdict with its rate per step, or its algebraic exponent
+    (:meth:`~gandynamics.runs.trajectory.Trajectory.describe` says the rest)."""
+    import math
+    p = (tr.reading or {}).get("algebraic")
+    if p is not None and math.isfinite(p):
+        return f"converging like k^{p:z.2g}"
+    text = tr.describe()
+    rate = tr.rate
+    return f"{text}, rate {rate:z.6g} per step" if text == "converging" and math.isfinite(rate) else text
+
+
 def _verdict_tally(runs) -> str:
     """The verdicts of one method's runs from several starts other than "converging", said once for a factored key:
     ``""`` when every run converges, else `` (bounded, not converging: 4 of 4)``, ``(diverged: 1 of 4; stopped: 1 of
@@ -276,6 +288,9 @@ def run(args) -> int:
                 lab += (f" ({tr.verdict}: ends at another zero of F)" if tr.reading.get("final_zero") else
                         f" ({tr.verdict}: stands at a spurious fixed point)" if tr.reading.get("spurious_fixed_point")
                         else f" ({tr.verdict}{f', ends {d:z.2g} from z*' if np.isfinite(d) else ''})")
+            elif not crowd:  # (a converging run said too, with its rate: a portrait of runs that all converged printed
+                # nothing but the file's name, and the reader could not tell it from one that read nothing)
+                print(f"{plain[id(tr)]}: {_converging_text(tr)}")
             if crowd:
                 trs.append((f"{keyed} (from {len(inits)} starts)" if k == 0 else "_" + lab,
                             tr, METHOD_COLORS.get(m, TRAJECTORY_COLORS[0]), "-"))
