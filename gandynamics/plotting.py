@@ -1409,19 +1409,27 @@ def last_outside(points, xlim, ylim):
 
 
 #: a discrete run whose median step (over its last half, in the plane) is at least this share of the window's diagonal
-#: is drawn as its states, not joined (:func:`phase_portrait`)
+#: and JUMP_TURN of its distance from the window's centre is drawn as its states, not joined (:func:`phase_portrait`)
 JUMP_SHARE = 0.1
+JUMP_TURN = 0.5
 
 
 def _jumps(P, xlim, ylim) -> bool:
     """Whether the states ``P`` (T, 2) of a discrete run jump across the window ``xlim`` x ``ylim``: the median length
-    of its steps over its last half at least :data:`JUMP_SHARE` of the window's diagonal (a run that settles takes
-    short steps at the end, however it started)."""
+    of its steps over its last half (a run that settles takes short steps at the end, however it started) at least
+    :data:`JUMP_SHARE` of the window's diagonal, and the median of each step over the larger distance of its two ends
+    from the window's centre at least :data:`JUMP_TURN` (a turn of about 30 degrees a step about a point in the
+    middle: gd at h = 1.5 on the R1 Dirac-GAN's invariant curve, 0.62; gd at h = 0.3 on the bilinear game, spiralling
+    out in a polygon of 21 sides a turn, 0.29, whose steps leave the window long)."""
     tail = P[len(P) // 2:]
     if len(tail) < 3:
         return False
     steps = np.hypot(*np.diff(tail, axis=0).T)
-    return bool(np.median(steps) >= JUMP_SHARE * math.hypot(xlim[1] - xlim[0], ylim[1] - ylim[0]))
+    r = np.hypot(tail[:, 0] - (xlim[0] + xlim[1]) / 2, tail[:, 1] - (ylim[0] + ylim[1]) / 2)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        turn = steps / np.maximum(r[1:], r[:-1])
+    return bool(np.median(steps) >= JUMP_SHARE * math.hypot(xlim[1] - xlim[0], ylim[1] - ylim[0])
+                and np.median(turn) >= JUMP_TURN)
 
 
 def outside_rows(points, xlim, ylim) -> np.ndarray:

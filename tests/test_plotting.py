@@ -4085,16 +4085,25 @@ def test_a_rate_map_names_its_method_unless_told_otherwise():
 def test_a_run_that_jumps_across_the_window_is_drawn_as_its_states(tmp_path, capsys):
     """gd on the R1 Dirac-GAN (gamma = 0.3) at h = 1.5, beyond its stable step: its states lie on an invariant curve
     about z*, each step a chord across it; joined by lines they drew a band of chords that is no path of the run (a
-    figure review).  Such a run (its median step over its last half at least JUMP_SHARE of the window's diagonal, by
-    numpy on its states) is drawn as dots, and a note says so; eg at the same step, converging, is a line.  The
-    command line now says the converging run's verdict and rate too (simulate's)."""
+    figure review).  Such a run (its median step over its last half at least JUMP_SHARE of the window's diagonal and
+    JUMP_TURN of its distance from the centre, by numpy on its states) is drawn as dots, and a note says so; eg at the
+    same step, converging, is a line, and so is gd at h = 0.3 on the bilinear game, spiralling out in a polygon of 21
+    sides a turn.  The command line now says the converging run's verdict and rate too (simulate's)."""
     from gandynamics.cli import main
     from gandynamics import simulate
-    from gandynamics.plotting import JUMP_SHARE, phase_portrait
+    from gandynamics.plotting import JUMP_SHARE, JUMP_TURN, phase_portrait
+    bil = VectorField(games.bilinear())
+    ax = phase_portrait(bil, trajectories=[("gd", simulate(bil, "gd", [1.0, 1.0], 30, 0.3))], xlim=(-3, 3),
+                        ylim=(-3, 3), notes="attribute")
+    assert [ln.get_linestyle() for ln in ax.get_lines() if ln.get_label() == "gd"] == ["-"]
+    import matplotlib.pyplot as plt
+    plt.close(ax.figure)
     fld = VectorField(games.dirac(), [R1(gamma=0.3)])
     gd_, eg_ = (simulate(fld, m, [1.0, 1.0], 200, 1.5) for m in ("gd", "eg"))
     S = np.asarray(gd_.states)[100:]
-    assert np.median(np.hypot(*np.diff(S, axis=0).T)) >= JUMP_SHARE * np.hypot(4, 4)  # (the window [-2, 2]^2)
+    step = np.hypot(*np.diff(S, axis=0).T)
+    assert np.median(step) >= JUMP_SHARE * np.hypot(4, 4)  # (the window [-2, 2]^2)
+    assert np.median(step / np.maximum(np.hypot(*S[1:].T), np.hypot(*S[:-1].T))) >= JUMP_TURN
     ax = phase_portrait(fld, trajectories=[("gd", gd_), ("eg", eg_)], xlim=(-2, 2), ylim=(-2, 2), notes="attribute")
     lines = {ln.get_label(): ln for ln in ax.get_lines() if ln.get_label() in ("gd", "eg")}
     assert lines["gd"].get_linestyle() == "None" and lines["gd"].get_marker() == "o"
