@@ -78,6 +78,7 @@ def _assert_prefix(part, full):
     assert part.events == full.events[:len(part.events)]
 
 
+@pytest.mark.slow  # 6 s with cold caches: a Ctrl-C at each of the loop's lines (the step kept whole: the default run)
 def test_a_ctrl_c_at_any_line_of_a_continuation_keeps_every_point_found_before_it():
     full = _dirac_branch()
     assert full.ended == "range" and len(full.values) == 10 and full.values[-1] == -0.5

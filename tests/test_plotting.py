@@ -773,6 +773,7 @@ def test_portrait_cli_animate(tmp_path, capsys):
     assert capsys.readouterr().err.startswith("gandynamics: error: --animate")
 
 
+@pytest.mark.slow  # 5 s: two animations drawn
 def test_a_ctrl_c_while_the_frames_are_drawn_leaves_the_portrait_and_animation_as_they_were(tmp_path, capsys,
                                                                                             monkeypatch):
     """portrait --animate wrote the portrait, then drew the frames: a Ctrl-C there left the new portrait beside the
