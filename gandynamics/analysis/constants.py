@@ -823,7 +823,7 @@ def _kinks_bound(fld, lo, hi, p, n: int, which: str, cap: float = math.inf) -> f
 def _branch_and_bound(fld, reg: Region, p, which: str, start, tol: float, atol: float, max_boxes: int,
                       max_seconds: float, threshold: float | None = None, mean_value: bool = False,
                       order: int = 2, batch: int | None = None, progress=False, keep: list | None = None,
-                      again: str = ""):
+                      again: str = "", interruptible: bool = False):
     """Best-first branch-and-bound for ``g = ||DF||`` (which="L") or ``g = -lambda_min(sym DF)``
     (which="mu"), maximised over the region.
 
@@ -841,7 +841,9 @@ def _branch_and_bound(fld, reg: Region, p, which: str, start, tol: float, atol: 
     when the certified bound last tightened.  ``stopped``: ``"budget"`` where ``max_boxes`` or ``max_seconds`` ended the
     search (at most ``max_boxes`` boxes: a round bounds pairs of children), else ``""``.  ``keep`` (a list): the boxes left unsettled at the end are appended to
     it as ``(ub, lo, hi)`` (their bound on g and corners).  ``again``: why the search runs a second time, said in its
-    notice (a new user read the same notice twice and took it for a repeat).
+    notice (a new user read the same notice twice and took it for a repeat).  ``interruptible``: a Ctrl-C ends the
+    search with its bracket so far (``stopped`` "interrupted"; the certified end no lower than the bound as the round
+    under way began), else it is raised (the searches inside other analyses: a radius of a basin, a rate).
     """
     t0 = time.perf_counter()
     bound = _make_bounder(fld, p, which, order, mean_value, reg)
@@ -895,9 +897,11 @@ def _branch_and_bound(fld, reg: Region, p, which: str, start, tol: float, atol: 
     try:
         with slow:
             popped: list = []  # (the boxes of the round under way: put back after a Ctrl-C)
+            round_gub = -math.inf  # (the certified bound as the round under way began)
             try:
                 while heap:
                     gub = max(-heap[0][0], pruned)
+                    round_gub = gub
                     if threshold is not None and (best > threshold or (math.isfinite(gub) and gub <= threshold)):
                         decided = True
                         break
@@ -952,10 +956,15 @@ def _branch_and_bound(fld, reg: Region, p, which: str, start, tol: float, atol: 
                             last_gub, improved_at = now, boxes
                     if prog.bar is not None and rounds % 4 == 0:
                         prog.update(boxes, *bracket_now())
-            except KeyboardInterrupt:  # (a Ctrl-C: the search so far is kept, its bracket still certified with the
-                # boxes of the round under way put back whole; the callers stop there: Bracket.stopped)
+            except KeyboardInterrupt:  # (a Ctrl-C: the search so far is kept, its bracket still certified: the round's
+                # boxes put back, and its bound as the round began kept among the pruned, which covers a box popped
+                # before the list of them was made, a review: L certified 3.04 where it is 3.36; the callers stop there:
+                # Bracket.stopped)
+                if not interruptible:
+                    raise
                 for item in popped:
                     heapq.heappush(heap, item)
+                pruned = max(pruned, round_gub)
                 stopped = "interrupted"
     finally:
         prog.close()
@@ -1500,7 +1509,7 @@ def _check_order(order, batch):
 def certify_constants(fld, region, params=None, tol: float = 1e-3, atol: float = 1e-12, max_boxes: int = 20000,
                       max_seconds: float = 30.0, samples: int = 1000, seed: int = 0,
                       asymmetric: bool = True, mean_value: bool = False, order: int = 2,
-                      batch: int | None = None, progress=None) -> ConstantsReport:
+                      batch: int | None = None, progress=None, interruptible: bool = False) -> ConstantsReport:
     """Certified brackets ``[L_lo, L_hi]`` and ``[mu_lo, mu_hi]`` on a region (see the module docstring and
     docs/math/certification.md).
 
@@ -1534,6 +1543,10 @@ def certify_constants(fld, region, params=None, tol: float = 1e-3, atol: float =
     progress : bool or None
         A tqdm bar on stderr with the bracket and an estimate of the boxes still needed; ``None`` shows it
         where a bar can be seen (:func:`gandynamics.log.bars_wanted`: a terminal or a notebook, not with ``-q``).
+    interruptible : bool
+        A Ctrl-C returns the brackets found so far, certified all the same (:attr:`ConstantsReport.interrupted`; a
+        search after it is not begun: its bracket is the sampled side alone), where it is raised by default (the
+        command line's ``constants`` and ``check`` take it).
 
     Returns
     -------
@@ -1563,7 +1576,8 @@ def certify_constants(fld, region, params=None, tol: float = 1e-3, atol: float =
     progress = optional_flag(progress)
     p, reg, order, engine = _prepare(fld, region, params, order, mean_value)
     est = estimate_constants(fld, reg, p, samples=samples, seed=seed)
-    kw = dict(mean_value=mean_value, order=order, batch=batch, progress=progress)
+    kw = dict(mean_value=mean_value, order=order, batch=batch, progress=progress,
+              interruptible=boolean(interruptible, "interruptible"))
     resL = _branch_and_bound(fld, reg, p, "L", est["lipschitz"], tol, atol, max_boxes, max_seconds, **kw)
     mu_est = est["mu"]
     resM = (_unsearched((-mu_est[0], mu_est[1])) if resL[-1] == "interrupted" else
@@ -1809,7 +1823,7 @@ def _halves(lo, hi, j, mid, reg) -> list:
 
 def check_constants(fld, region, params=None, mu=None, L=None, max_boxes: int = 50000, max_seconds: float = 30.0,
                     samples: int = 1000, seed: int = 0, rtol: float = 1e-9, order: int = 2,
-                    batch: int | None = None, progress=None) -> CheckResult:
+                    batch: int | None = None, progress=None, interruptible: bool = False) -> CheckResult:
     """Check the claims "F is ``mu``-strongly monotone" and/or "F is ``L``-Lipschitz" on the region.
 
     Returns a :class:`CheckResult` with ``status``:
@@ -1840,8 +1854,9 @@ def check_constants(fld, region, params=None, mu=None, L=None, max_boxes: int = 
     (3x the wall time of ``check --mu 0.3`` on a 3-parameter game, a new user) for a number the command's text
     never printed; :func:`certify_constants` brackets both.
 
-    The other keywords (``max_boxes``, ``max_seconds``, ``samples``, ``seed``, ``order``, ``batch``, ``progress``)
-    are those of :func:`certify_constants`.
+    The other keywords (``max_boxes``, ``max_seconds``, ``samples``, ``seed``, ``order``, ``batch``, ``progress``,
+    ``interruptible``) are those of :func:`certify_constants`; a claim an interrupted search leaves is undecided, never
+    held by the rounding slack of the boxes left (a box lost to the Ctrl-C is in no list).
 
     Raises
     ------
@@ -1864,7 +1879,8 @@ def check_constants(fld, region, params=None, mu=None, L=None, max_boxes: int = 
     progress = optional_flag(progress)
     p, reg, order, engine = _prepare(fld, region, params, order)
     est = estimate_constants(fld, reg, p, samples=samples, seed=seed)
-    kw = dict(order=order, batch=batch, progress=progress)
+    from ..validate import boolean
+    kw = dict(order=order, batch=batch, progress=progress, interruptible=boolean(interruptible, "interruptible"))
     scale = max(float(est["lipschitz"][0]), 0.0) if math.isfinite(est["lipschitz"][0]) else 0.0
     verdicts, exact, counters, tolerances = {}, {}, {}, {}
     brL = brM = None
@@ -1906,8 +1922,9 @@ def check_constants(fld, region, params=None, mu=None, L=None, max_boxes: int = 
                 res = _branch_and_bound(fld, reg, p, "mu", (-m0[0], m0[1]), 0.0, 0.0, max_boxes, max_seconds,
                                         threshold=-(mu_c - tm), keep=boxes_left, again=again, **kw)
             brM = _bracket("mu", "mu", res, fld, reg, p)
-            # (a search not begun has no boxes left and covers nothing: _rounding_covers of no box is True)
-            covered, least = ((False, scale) if res[3] == 0 and res[-1] == "interrupted" else
+            # (an interrupted search's boxes left may miss one the Ctrl-C took, and a search not begun has none:
+            # _rounding_covers of no box is True; neither covers anything)
+            covered, least = ((False, scale) if res[-1] == "interrupted" else
                               _rounding_covers(fld, p, boxes_left, mu_c, tr, rtol))
             if brM.hi < mu_c or brM.lo >= mu_c or covered or brM.stopped == "interrupted":
                 break

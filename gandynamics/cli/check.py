@@ -67,7 +67,7 @@ def run(args) -> int:
         got = check(built_region, args, check(build_field, args))
     fld, hyper, region = got
     res = check_constants(fld, region, hyper, mu=mu, L=L, max_boxes=max_boxes, max_seconds=max_seconds, rtol=rtol,
-                          order=int(args.order), progress=True if args.progress else None)
+                          order=int(args.order), progress=True if args.progress else None, interruptible=True)
     d = res.to_dict()
     from .common import game_lines, game_record
     d.update({k: v for k, v in game_record(fld, hyper).items() if k == "game" or k not in d})
@@ -119,10 +119,11 @@ def run(args) -> int:
             rel = "<F(z2)-F(z), z2-z>/|z2-z|^2" if c["claim"] == "mu" else "|F(z2)-F(z)|/|z2-z|"
             # (a ratio whose enclosure lies beyond the doubles, certified above the claim all the same: "= inf" read as
             # an overflow, a new user's quartic on a ball of radius 1e300)
-            val = (apart(q['ratio'], c['claimed'], 10) if math.isfinite(q['ratio']) else
-                   f"{'>' if q['ratio'] > 0 else '<'} {'-' if q['ratio'] < 0 else ''}1.797e308 (beyond the doubles)")
+            val = ("= " + apart(q['ratio'], c['claimed'], 10) if math.isfinite(q['ratio']) else
+                   f"{'>' if q['ratio'] > 0 else '<'} {'-' if q['ratio'] < 0 else ''}1.797e308 (beyond the doubles)"
+                   if math.isinf(q['ratio']) else "not computed (not a number in double precision)")
             print(f"  pair z = ({', '.join(f'{v:z.9g}' for v in q['z'])}), z2 = ({', '.join(f'{v:z.9g}' for v in q['z2'])}): "
-                  f"{rel} {val if not math.isfinite(q['ratio']) else '= ' + val}")
+                  f"{rel} {val}")
     if status != res.status:  # (the claims decided for the rule's sum only: the note at the end says why)
         print(f"status: undecided for this GAN's expectations: the claims {'hold' if res.status == 'holds' else 'are refuted'}"
               " for their sum over the quadrature rule, which is NOT settled or could not be checked (the note below); "

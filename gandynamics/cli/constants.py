@@ -174,7 +174,8 @@ def run(args) -> int:
         got = check(built_region, args, check(build_field, args))
     fld, hyper, region = got
     rep = certify_constants(fld, region, hyper, tol=tol, max_boxes=max_boxes, max_seconds=max_seconds,
-                            mean_value=args.mean_value, order=int(args.order), progress=True if args.progress else None)
+                            mean_value=args.mean_value, order=int(args.order), progress=True if args.progress else None,
+                            interruptible=True)
     d = rep.to_dict()
     from .common import game_lines, game_record
     d.update({k: v for k, v in game_record(fld, hyper).items() if k == "game" or k not in d})
