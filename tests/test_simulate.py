@@ -1209,3 +1209,37 @@ def test_the_unstable_z_star_claim_reads_every_option_of_the_run_and_not_roundin
     for h in (0.5, 2.0, 7.0):
         for m in ("gd", "eg"):
             assert zstar_instability(nil, METHODS[m], np.zeros(2), nil.param_vector(None), h, {}) is None
+
+
+def test_a_ctrl_c_while_early_divergences_are_read_again_is_an_interrupted_sweep(monkeypatch, capsys, tmp_path):
+    """A review: a Ctrl-C during the re-read of early-diverged rows set a flag nothing read: the table replaced --out,
+    exit 0.  The sweep is now incomplete (meta "interrupted"), the passes after it are not run, and the command line
+    writes its table beside the finished one, says so on standard error and exits 130.  The Ctrl-C is one _execute
+    takes while the first group of rows runs again (its info says so), as a real one would."""
+    from gandynamics.cli import main
+    real = S._execute
+    seen = {"n": 0}
+
+    def ctrl_c(sub, **kw):
+        seen["n"] += 1
+        if sub.K < 2000:  # (the re-run over 2^k < K steps: a Ctrl-C there)
+            out, done, info = real(sub, **kw)
+            return out, np.zeros_like(done), dict(info, interrupted=True)
+        return real(sub, **kw)
+    fld = VectorField(games.bilinear(B=2.0))
+    hs = [0.05, 0.2, 0.3, 0.5]
+    monkeypatch.setattr(S, "_execute", ctrl_c)
+    res = sweep(fld, "gd", inits=[[0.1, 0.1]], grid={"step": hs}, steps=2000, progress=False)
+    assert not res.complete and res.meta["rate_reread_interrupted"] and bool(np.all(res["finished"]))
+    assert np.isnan(res["rate"][1:]).all() and np.isfinite(res["rate"][0])  # (the rows not read again: NaN as before)
+    out = tmp_path / "t.csv"
+    monkeypatch.setattr(S, "_execute", real)
+    assert main(["sweep", "bilinear", "--param", "B=2", "--method", "gd", "--grid", "step=0.05,0.2,0.3,0.5",
+                 "--steps", "2000", "--init", "0.1,0.1", "--out", str(out), "--no-progress"]) == 0
+    before = out.read_bytes()
+    capsys.readouterr()
+    monkeypatch.setattr(S, "_execute", ctrl_c)
+    assert main(["sweep", "bilinear", "--param", "B=2", "--method", "gd", "--grid", "step=0.05,0.2,0.3,0.5",
+                 "--steps", "2000", "--init", "0.1,0.1", "--out", str(out), "--no-progress"]) == 130
+    err = capsys.readouterr().err
+    assert "interrupted after all 4 rows ran, while some were read again" in err and out.read_bytes() == before

@@ -291,8 +291,11 @@ def run(args) -> int:
               f"the quarters of a run and fit at least 6 samples, so most runs read 'bounded, not converging'; the "
               f"default is 65")
     if not res.complete:  # (on standard error, as every command's Ctrl-C: it was the summary's last line, on stdout)
-        sys.stderr.write(f"gandynamics: interrupted after {int(np.sum(res['finished']))} of {n} rows; the rows not "
-                         "run are in the table, marked finished=False"
+        ran = int(np.sum(res["finished"]))
+        sys.stderr.write((f"gandynamics: interrupted after {ran} of {n} rows; the rows not run are in the table, "
+                          "marked finished=False" if ran < n else
+                          f"gandynamics: interrupted after all {n} rows ran, while some were read again (their rates "
+                          "from denser samples, or their z* from where they ended): those keep their first reading")
                          + (f"; the table went to {out}, as an existing --out is not replaced by an unfinished table"
                             if out != args.out and out != "-" else "") + "\n")
         return 130

@@ -230,7 +230,9 @@ class SweepResult:
 
     @property
     def complete(self) -> bool:
-        return bool(np.all(self.columns["finished"]))
+        """Every row ran and was read to the end: False after a Ctrl-C, also one during a reading done again after the
+        rows ran (``meta["interrupted"]``: the rows it had not reached keep their first reading)."""
+        return bool(np.all(self.columns["finished"])) and not self.meta.get("interrupted")
 
     def verdict_counts(self, method: str | None = None) -> dict:
         """How many rows have each verdict: ``{verdict: count}`` with the verdict names as they are (e.g.

@@ -157,21 +157,22 @@ def sweep(field, method, *, inits=None, grid=None, steps, step=None, params=None
         ZSTAR, missing, cut, unsearched = _read_again_from_zeros(field, plan, K, rec_idx, poly_max, res["final"],
                                                                  finished & ~div, ZSTAR, missing, reading, evals)
         if cut:  # (a Ctrl-C during the second run: its rows not finished kept their first reading)
-            info["zstar_search_interrupted"] = True
+            info["zstar_search_interrupted"] = info["interrupted"] = True
         if unsearched:  # (rows whose |F| fell, beyond the cap on searches from final states)
             info["zstar_unsearched"] = unsearched
-    if every:  # (not after a Ctrl-C: the sweep stops there)
+    if every and not info.get("interrupted"):  # (not after a Ctrl-C: the sweep stops there)
         _read_again_at_rounding_of_F(field, plan, K, rec_idx, poly_max, res["final"], ZSTAR, missing, reading, evals,
                                      ends, without_zstar, zn if np.ndim(zn) == 0 and without_zstar is None else None)
         below = _read_again_below_floor(field, plan, K, rec_idx, poly_max, ZSTAR, missing, reading, evals, ms, options,
                                         zn if np.ndim(zn) == 0 and without_zstar is None else None)
         if _read_again_diverged_early(plan, K, len(rec_idx), poly_max, ZSTAR, missing, reading, evals, zn, diverged_at):
-            info["rate_reread_interrupted"] = True
+            info["rate_reread_interrupted"] = info["interrupted"] = True
         if below:  # (rows under their floor whose linearisation the cap on tests left: read by the floor alone)
             info["below_floor_untested"] = below
     reading = mark_no_zstar(reading, missing)
     final_zero, spurious, stuck = np.zeros(B, dtype=bool), np.zeros(B, dtype=bool), np.zeros(B, dtype=bool)
-    if every:  # (rows read "bounded" that stand still at another zero of F: converged, to another point than z*; or at
+    if every and not info.get("interrupted"):  # (rows read "bounded" that stand still at another zero of F: converged,
+        # to another point than z*; or at
         # a spurious fixed point of their method)
         untested = _mark_other_zeros(field, plan, res["final"], ZSTAR, missing, reading, ~div, final_zero,
                                      spurious=spurious, methods=ms, options=options, stuck=stuck)
