@@ -36,6 +36,14 @@ def count_calls(monkeypatch):
 
 
 @functools.lru_cache(maxsize=None)
+def cli_run(capsys, *argv):
+    """``(exit status, standard output, standard error)`` of ``gandynamics ARGV`` run in this process."""
+    from gandynamics.cli import main
+    code = main(list(argv))
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
 def cubic_quadratic(a: float = 0.0, b: float = 0.0, c: float = 0.0, d: float = 0.0):
     """The one 2-parameter polynomial game of the kernel tests, as a VectorField whose hyperparameters
     ``a, b, c, d`` have these defaults:

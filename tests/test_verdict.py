@@ -668,6 +668,19 @@ def test_algebraic_decays_read_converging(T, R):
     assert np.all(r.code == VERDICTS.index("converging")), np.sort(p[r.code != VERDICTS.index("converging")])
 
 
+def _read_with_and_without_envelope(idx, d, T):
+    """``(reading, reading of the samples alone)`` of the runs ``d`` (B, R) at the steps ``idx`` over ``T`` steps: the
+    second with the upper-envelope reading turned off (ENVELOPE_MIN_SAMPLES out of reach)."""
+    import gandynamics.verdict as V
+    saved = V.ENVELOPE_MIN_SAMPLES
+    try:
+        V.ENVELOPE_MIN_SAMPLES = 10 ** 9
+        alone = read_runs(idx, d, float(T))
+    finally:
+        V.ENVELOPE_MIN_SAMPLES = saved
+    return read_runs(idx, d, float(T)), alone
+
+
 def _modulated(rng, n, T, idx):
     """``n`` rows of a rotation seen through unequal axes (ratio 1 to 5, a turn every 5 to T/256 steps: each of the
     envelope's 32 groups spans 8 turns or more), at the steps ``idx``: (n, R) factors of mean order 1."""
@@ -694,18 +707,12 @@ def test_power_laws_modulated_by_a_rotation_read_converging_algebraically(T):
     k0 = 10 ** rng.uniform(0, np.log10(T / 50), n)
     d = 10 ** rng.uniform(-2, 1, n)[:, None] * ((idx[None, :] + k0[:, None]) / k0[:, None]) ** p[:, None]
     d = d * _modulated(rng, n, T, idx)
-    r = read_runs(idx, d, float(T))
+    r, alone = _read_with_and_without_envelope(idx, d, T)
     ok = (r.code == V.CONVERGING) & (np.abs(r.algebraic - p) <= 0.1 * np.abs(p))
     # (measured: 188 and 187 of 200; the others read as before, "converging" at a rate or "bounded": the envelope of a
     # turn of 4 samples through axes 5 : 1 still scatters by more than the tests allow)
     assert np.count_nonzero(ok) >= 0.9 * n, list(zip(p[~ok], r.code[~ok], r.algebraic[~ok]))[:5]
     assert np.all((r.code == V.CONVERGING) | (r.code == V.BOUNDED))
-    saved = V.ENVELOPE_MIN_SAMPLES
-    try:  # the samples alone
-        V.ENVELOPE_MIN_SAMPLES = 10 ** 9
-        alone = read_runs(idx, d, float(T))
-    finally:
-        V.ENVELOPE_MIN_SAMPLES = saved
     assert np.count_nonzero(np.isfinite(alone.algebraic)) < n / 2
 
 
@@ -734,13 +741,7 @@ def test_the_envelope_reads_no_convergence_into_modulated_orbits_levels_and_nois
     rate = 1 - 10 ** rng.uniform(-5, -2.5, n)[:, None]  # (7 to 60 e-folds over T = 20,000; more over 200,000)
 
     def both(d):
-        saved = V.ENVELOPE_MIN_SAMPLES
-        try:
-            V.ENVELOPE_MIN_SAMPLES = 10 ** 9
-            alone = read_runs(idx, d, float(T))
-        finally:
-            V.ENVELOPE_MIN_SAMPLES = saved
-        return read_runs(idx, d, float(T)), alone
+        return _read_with_and_without_envelope(idx, d, T)
 
     for d in (a * m, a * noise * m):
         assert not np.any(both(d)[0].code == V.CONVERGING)
@@ -770,13 +771,7 @@ def test_two_geometric_rates_handing_over_seldom_read_as_a_power_law_from_their_
     period, axes = np.exp(rng.uniform(np.log(5.0), np.log(T / 30), n)), rng.uniform(1, 3, n)
     phase = 2 * np.pi * idx[None, :] / period[:, None] + rng.uniform(0, 2 * np.pi, n)[:, None]
     d = d * np.hypot(np.cos(phase), np.sin(phase) / axes[:, None]) * np.exp(rng.normal(0, 0.001, d.shape))
-    r = read_runs(idx, d, float(T))
-    saved = V.ENVELOPE_MIN_SAMPLES
-    try:
-        V.ENVELOPE_MIN_SAMPLES = 10 ** 9
-        alone = read_runs(idx, d, float(T))
-    finally:
-        V.ENVELOPE_MIN_SAMPLES = saved
+    r, alone = _read_with_and_without_envelope(idx, d, T)
     assert np.count_nonzero(np.isfinite(r.algebraic)) <= 0.05 * n
     assert not np.any((alone.code == V.CONVERGING) & (r.code != V.CONVERGING))
 

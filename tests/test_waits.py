@@ -244,11 +244,7 @@ def test_a_simulation_estimated_short_draws_its_bar_once_it_proves_long(monkeypa
     assert len(bars) == 1 and bars[0].total == 3000 and bars[0].n == 3000 and bars[0].closed
 
 
-def _cli(capsys, *argv):
-    from gandynamics.cli import main
-    code = main(list(argv))
-    out = capsys.readouterr()
-    return code, out.out, out.err
+from conftest import cli_run as _cli  # noqa: E402 (the command line run in this process)
 
 
 @pytest.mark.parametrize("quiet", [False, True])
