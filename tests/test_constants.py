@@ -1644,3 +1644,18 @@ def test_the_command_line_prints_the_bracket_a_ctrl_c_left_and_exits_130(monkeyp
                 assert json.loads(out)["interrupted"] is True
             else:
                 assert "bracket" in out or " in [" in out
+
+
+def test_a_bracket_is_converged_only_as_its_certified_ends_say():
+    """On a ball of radius 1e100, sin(3xy) of arguments near 1e197 is rounding noise in floating point: the witness's
+    floating-point lambda_min was -1.8e200 where its rigorous bound is +1.8e200, and the bracket [-1.8e200, 1.8e200]
+    read "converged" at tol 1e-3 (a new user).  A bracket is converged only where its reported ends are within tol."""
+    from gandynamics.analysis.constants import certify_constants
+    x, y = sp.symbols("x y", real=True)
+    fld = VectorField(Game(theta=[x], psi=[y], loss_g=x * y + x ** 4 / 4 + sp.sin(3 * x * y) / 5,
+                           loss_d=-x * y + y ** 4 / 4 + sp.cos(2 * x + y) / 7, equilibrium=(0, 0)))
+    rep = certify_constants(fld, "ball:1e100", tol=1e-3, max_boxes=2000, max_seconds=20)
+    for b in (rep.mu, rep.lipschitz):
+        closed = np.isfinite(b.gap) and b.gap <= 1e-3 * max(abs(b.lo), abs(b.hi)) + 1e-12
+        assert not b.converged or closed, b
+    assert not rep.mu.converged  # (the case of the report)

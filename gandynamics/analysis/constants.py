@@ -50,6 +50,7 @@ eigenvalue (local identifiability) and the local constants ``mu_loc``, ``L_loc``
 
 from __future__ import annotations
 
+import dataclasses
 import heapq
 import itertools
 import math
@@ -1586,8 +1587,19 @@ def certify_constants(fld, region, params=None, tol: float = 1e-3, atol: float =
     asym = None
     if asymmetric and _find_asymmetric(fld) is not None:
         asym = asymmetric_local(fld, p)
-    return ConstantsReport(reg, hyper, _bracket("mu", "mu", resM, fld, reg, p), _bracket("lipschitz", "L", resL, fld, reg, p), tol, asym,
-                           order=order, engine=engine)
+    brackets = [_closed_as_certified(_bracket(name, which, res, fld, reg, p), tol, atol)
+                for name, which, res in (("mu", "mu", resM), ("lipschitz", "L", resL))]
+    return ConstantsReport(reg, hyper, *brackets, tol, asym, order=order, engine=engine)
+
+
+def _closed_as_certified(b: Bracket, tol: float, atol: float) -> Bracket:
+    """``b``, "converged" only where its ends as reported (the certified one and the witness's rigorous value) are
+    within ``tol`` / ``atol`` of each other: the search's own test reads the witness's floating-point value, which on a
+    ball of radius 1e100 (sin of arguments near 1e197: rounding noise) was -1.8e200 where its rigorous bound is
+    +1.8e200, and a bracket [-1.8e200, 1.8e200] read "converged" (a new user)."""
+    gap = b.hi - b.lo
+    closed = math.isfinite(gap) and (gap <= atol or gap <= tol * max(abs(b.lo), abs(b.hi)))
+    return b if closed or not b.converged else dataclasses.replace(b, converged=False)
 
 
 def _unsearched(start) -> tuple:

@@ -193,6 +193,8 @@ def run(args) -> int:
     for name, b, side in (("mu", rep.mu, "hi"), ("L", rep.lipschitz, "lo")):
         state = ("converged" if b.converged else
                  ("interrupted" if b.boxes else "not searched: interrupted before it") if b.stopped == "interrupted" else
+                 "not converged: the search closed on the witness's floating-point value, which its rigorous bound "
+                 "does not confirm (F's rounding there is as large as its values)" if not b.stopped else
                  ("budget exhausted" if math.isfinite(b.gap) else "budget exhausted, not bounded yet"))
         if b.stalled:
             state += (f"; the certified end last moved at box {b.improved_at}" if b.improved_at else
