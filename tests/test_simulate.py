@@ -1243,3 +1243,14 @@ def test_a_ctrl_c_while_early_divergences_are_read_again_is_an_interrupted_sweep
                  "--steps", "2000", "--init", "0.1,0.1", "--out", str(out), "--no-progress"]) == 130
     err = capsys.readouterr().err
     assert "interrupted after all 4 rows ran, while some were read again" in err and out.read_bytes() == before
+
+
+@pytest.mark.parametrize("steps", [200, 2000, 20_000])
+def test_simulate_reads_an_early_divergence_whatever_the_run_s_length(steps):
+    """gd on the bilinear game at h = 2 diverges at step 18 (bound 1e6): over 200 steps it read sqrt(5), over 20,000
+    no rate, one recording step before the divergence (a new user).  It is read again over 32 steps, as a sweep reads
+    such rows: sqrt(1 + h^2) = sqrt(5) at every length; its states are the long run's."""
+    fld = VectorField(games.bilinear())
+    tr = simulate(fld, "gd", [1.0, 1.0], steps, 2.0)
+    assert tr.diverged and tr.diverged_at == 18 and tr.rate == pytest.approx(math.sqrt(5), rel=1e-9)
+    assert tr.steps == steps and tr.times[-1] <= 18

@@ -14,6 +14,7 @@ and returns the steps that finished, with ``options["interrupted"] = True``.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import math
 from dataclasses import field as dc_field
 
@@ -322,8 +323,29 @@ def simulate(field, method, z0, steps, step, params=None, *, record_every=1, bou
     # seconds of its own after the bar: said when it does
     from ..log import notice_if_slow
     with notice_if_slow(f"simulate: reading the {_count(len(rec))} recorded states of the run (verdict, rate) ..."):
-        return _read(field, m, o, p, z, K, res, rec, is_ev, is_sample, missing, zstar, zref, plan, hg, hd, beta, box,
-                     options, record_every, bnd, interrupted)
+        tr = _read(field, m, o, p, z, K, res, rec, is_ev, is_sample, missing, zstar, zref, plan, hg, hd, beta, box,
+                   options, record_every, bnd, interrupted)
+    return _read_again_diverged_early(tr, K, lambda steps: simulate(
+        field, method, z0, steps, step, params, record_every=record_every, bound=bound, equilibrium=equilibrium,
+        engine=engine, progress=False, **options))
+
+
+def _read_again_diverged_early(tr: Trajectory, K: int, run) -> Trajectory:
+    """``tr``, or where it diverged before its READ_SAMPLES recording steps could tell its rate (NaN), its rate and
+    reading from the same run over ``K' = 2^ceil(log2 d)`` steps (``run(K')``; the same steps, bitwise, so it diverges
+    at the same step ``d``; its recording steps over [0, K'], at least half before ``d``), as a sweep reads such rows
+    (runs.sweep._read_again_diverged_early): gd on the bilinear game at h = 2 read sqrt(5) over 200 steps and no rate
+    over 20,000, diverging at step 18 with 1 recording step before it (a new user).  Its states stay the long run's."""
+    d = tr.diverged_at
+    if not tr.diverged or d is None or d < 2 or math.isfinite(tr.rate) or tr.reading.get("no_zstar"):
+        return tr
+    steps = 1 << math.ceil(math.log2(d))
+    if steps >= K:
+        return tr
+    again = run(steps)
+    if again.diverged_at != d or not math.isfinite(again.rate):
+        return tr
+    return dataclasses.replace(tr, rate=again.rate, reading=dict(again.reading))
 
 
 def _read(field, m, o, p, z, K, res, rec, is_ev, is_sample, missing, zstar, zref, plan, hg, hd, beta, box, options,
