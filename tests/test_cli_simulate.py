@@ -1314,3 +1314,24 @@ def test_a_portrait_of_more_steps_than_it_draws_says_so(tmp_path, capsys, monkey
     assert main(["portrait", "--game", f"{game}:g", "--methods", "gd", "--step", "1.999", "--steps", "10",
                  "--init", "0.5,0.5", "-o", str(out), "-q"]) == 0
     assert "drawn from every" not in capsys.readouterr().out
+
+
+def test_a_sweep_says_when_bounded_rows_fell_and_more_samples_would_read_them(capsys, tmp_path):
+    """A new user's sweep of alternating gd on x y + x^4/4 against -x y + y^4/4 (a k^-1/2 decay through a rotation)
+    read the row at h = 0.1 "bounded, not converging" from its 65 samples where simulate, on 1,025, read "converging
+    like k^-0.5".  The summary now counts such rows (read "bounded", their envelope halved) and names --samples 1025,
+    which reads them as simulate does (checked: converging, the exponent -0.5 within 0.03)."""
+    from gandynamics import SweepResult
+    game = tmp_path / "quartic.py"
+    game.write_text("import sympy as sp\nfrom gandynamics import Game\nx, y = sp.symbols('x y', real=True)\n"
+                    "game = Game(theta=[x], psi=[y], loss_g=x * y + x**4 / 4, loss_d=-x * y + y**4 / 4, "
+                    "equilibrium=(0, 0))\n")
+    argv = ["sweep", "--game", f"{game}:game", "--method", "altgd", "--steps", "20000", "--grid", "step=0.1",
+            "--no-progress"]
+    code, out, err = run(capsys, *argv, "--out", str(tmp_path / "a.csv"))
+    assert code == 0 and "note: 1 of the rows read 'bounded, not converging' fell to half or less" in " ".join(
+        (out + err).split())
+    code, out, err = run(capsys, *argv, "--out", str(tmp_path / "b.csv"), "--samples", "1025")
+    t = SweepResult.load(tmp_path / "b.csv")
+    assert code == 0 and t["verdict"][0] == "converging" and abs(t["algebraic"][0] + 0.5) < 0.03
+    assert "fell to half or less" not in out + err

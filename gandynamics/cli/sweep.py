@@ -286,6 +286,12 @@ def run(args) -> int:
                      "per sweep" if left else "")
                   + "): read on their displacement |z_k - z_0| from their start, their distance, rate and tails NaN")
     read = int(res.meta.get("samples", samples))
+    falling = res.meta.get("bounded_falling", 0)
+    if not args.json and falling:  # (a sweep's 65 samples against simulate's 1,025: a new user's slow k^-1/2 decays)
+        from ..verdict import ENVELOPE_MIN_SAMPLES
+        say(f"note: {falling} of the rows read 'bounded, not converging' fell to half or less of their first "
+            f"quarter's largest distance: a decay too slow or too modulated for {read} samples to read, perhaps a "
+            f"power law's; --samples {ENVELOPE_MIN_SAMPLES + 1} reads them as simulate does")
     if not args.json and read < FEW_SAMPLES and read == samples:  # (not a short run's every step: its own choice)
         say(f"note: each run was read on {read} samples (--samples): too few for the verdicts' rules, which compare "
               f"the quarters of a run and fit at least 6 samples, so most runs read 'bounded, not converging'; the "

@@ -31,7 +31,7 @@ from ..provenance import provenance, provenance_date
 from .ratefit import (RATE_FIT, VERDICT_RULE, VERDICTS, at_rounding_of_F, drop_transient_algebraic, fit_rate,
                       mark_no_zstar, mark_stopped, moving_below_floor, poly_cap, rounding_candidates, rounding_floor_norm,
                       row_reader, state_rounding_norm)  # noqa: F401 (fit_rate: re-exported)
-from ..verdict import BOUNDED, CONVERGING, DIVERGED, FLOOR_REL
+from ..verdict import BOUNDED, CONVERGING, DIVERGED, ENVELOPE_FACTOR, ENVELOPE_MIN_SAMPLES, FLOOR_REL
 from .progress import Progress, progress_option
 from .results import ROW_VERDICTS, Columns, SweepResult
 from .validate import (bound_value, check_step_work, coordinate_steps, int_option, method_options, sample_steps,
@@ -170,6 +170,12 @@ def sweep(field, method, *, inits=None, grid=None, steps, step=None, params=None
         if below:  # (rows under their floor whose linearisation the cap on tests left: read by the floor alone)
             info["below_floor_untested"] = below
     reading = mark_no_zstar(reading, missing)
+    if len(rec_idx) < ENVELOPE_MIN_SAMPLES:  # (rows "bounded" whose envelope halved: a slow or modulated decay, perhaps
+        # a power law's, that too few samples cannot read; simulate's 1,025 read it: the summary says so)
+        falling = int(np.count_nonzero((reading.code == BOUNDED) & (reading.envelope_ratio <= ENVELOPE_FACTOR)
+                                       & finished))
+        if falling:
+            info["bounded_falling"] = falling
     final_zero, spurious, stuck = np.zeros(B, dtype=bool), np.zeros(B, dtype=bool), np.zeros(B, dtype=bool)
     if every and not info.get("interrupted"):  # (rows read "bounded" that stand still at another zero of F: converged,
         # to another point than z*; or at
