@@ -186,6 +186,8 @@ def test_rates_step_takes_the_words_of_its_switches(capsys, word, flag):
 @pytest.mark.parametrize("argv,match", [
     (("constants", "dirac", "--region", "ball:-1"), "radius"),
     (("constants", "dirac", "--region", "ball:1", "--tol", "0"), "--tol must be > 0"),
+    (("constants", "dirac", "--region", "ball:1", "--tol", "2"), "--tol is the bracket's relative gap"),
+    (("constants", "dirac", "--region", "ball:1", "--tol", "1"), "a number in (0, 1), got 1"),
     (("constants", "dirac", "--region", "ball:1", "--tol=-1e-3"), "--tol must be > 0"),
     (("check", "dirac", "--region", "ball:1", "--mu", "abc"), "--mu must be a number"),
     (("check", "dirac", "--region", "ball:1", "--lipschitz", "nan"), "--lipschitz must be finite"),

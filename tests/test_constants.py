@@ -1659,3 +1659,11 @@ def test_a_bracket_is_converged_only_as_its_certified_ends_say():
         closed = np.isfinite(b.gap) and b.gap <= 1e-3 * max(abs(b.lo), abs(b.hi)) + 1e-12
         assert not b.converged or closed, b
     assert not rep.mu.converged  # (the case of the report)
+
+
+@pytest.mark.parametrize("tol", [1.0, 2.0, 1e9])
+def test_a_relative_gap_of_one_or_more_is_refused(tol):
+    """tol is the bracket's relative gap: at 2, [lo, 3 lo] read "converged" (a new user).  (0, 1) is accepted."""
+    from gandynamics.analysis.constants import certify_constants
+    with pytest.raises(GandynamicsError, match=r"a number in \(0, 1\)"):
+        certify_constants(VectorField(games.dirac(), [R1()]), "ball:1", tol=tol)

@@ -986,6 +986,9 @@ def _check_tol(tol, atol, max_boxes, max_seconds):
     for name, v in (("atol", atol), ("max_seconds", max_seconds)):
         nonnegative(v, name)  # (True is not 1: the package's one reading of numbers)
     positive(tol, "tol")
+    if not tol < 1.0:  # (a relative gap of 1 or more: [lo, 3 lo] read "converged" at tol 2, a new user)
+        raise GandynamicsError(f"tol is the bracket's relative gap, hi - lo <= tol max(|lo|, |hi|): a number in (0, 1), "
+                               f"got {tol!r}")
     max_boxes = whole(max_boxes, "max_boxes")
 
 

@@ -166,9 +166,12 @@ def _witnesses(*brackets, extra=()):
 
 def run(args) -> int:
     from ..analysis.constants import certify_constants
-    from .common import build_field, dumps, gathered
+    from .common import build_field, dumps, gathered, refuse
     with gathered() as check:  # (every value and the game, refused together)
         tol = check(number, args.tol, "--tol", positive=True)
+        if tol is not None and not tol < 1.0:  # (a relative gap: [lo, 3 lo] read "converged" at --tol 2, a new user)
+            tol = check(refuse, f"--tol is the bracket's relative gap, hi - lo <= tol max(|lo|, |hi|): a number in "
+                                f"(0, 1), got {args.tol}")
         max_boxes = check(number, args.max_boxes, "--max-boxes", integer=True)
         max_seconds = check(number, args.max_seconds, "--max-seconds", positive=True)
         got = check(built_region, args, check(build_field, args))
