@@ -18,6 +18,11 @@ from gandynamics.analysis.intervals import JacobianEnclosure
 from gandynamics.analysis.nonsmooth import second_order_blocker
 
 
+def _slow(value):
+    """A parameter of the slow pass (``pytest -m slow``): the default run keeps a few members of a generator."""
+    return pytest.param(value, marks=pytest.mark.slow)
+
+
 @pytest.fixture(scope="module")
 def dirac_r1():
     return VectorField(games.dirac(), [R1(gamma=0.3)])
@@ -808,8 +813,8 @@ def test_a_switching_set_of_the_hyperparameters_alone_does_not_block_the_second_
     assert "engine: order 1 (Arb, box by box; DF enclosed by its natural extension, intersected with its mean-value form)" in out
 
 
-@pytest.mark.parametrize("sv", [-0.5, pytest.param(0.0, marks=pytest.mark.slow),
-                                pytest.param(0.5, marks=pytest.mark.slow)])  # (0.0: 3.2 s, 0.5: 1.2 s, -m slow)
+@pytest.mark.parametrize("sv", [-0.5, _slow(0.0),
+                                _slow(0.5)])  # (0.0: 3.2 s, 0.5: 1.2 s, -m slow)
 def test_a_jump_of_the_hyperparameters_alone_is_no_jump_in_z(sv):
     """sign(s), Heaviside(s) and a Piecewise on s > 0 jump in s, not in z: at s = 0 itself (on their set) F is
     continuous in z (at fixed s), but the region was refused ('F may be discontinuous on the region: sign(s) jumps
@@ -1508,7 +1513,8 @@ def test_a_constant_that_is_exactly_zero_is_certified_within_the_rounding_of_zer
     assert check_constants(zero, region, mu=0.0, L=0.0, rtol=0.0, max_boxes=50, max_seconds=5).status == "undecided"
 
 
-@pytest.mark.parametrize("region", ["ball:1e160", "ball:1e300", "box:-1e200:1e200,-1e200:1e200", "ball:1e40"])
+@pytest.mark.parametrize("region", ["ball:1e160", _slow("ball:1e300"), "box:-1e200:1e200,-1e200:1e200",
+                                    _slow("ball:1e40")])
 def test_a_false_lipschitz_claim_on_a_huge_region_is_refuted_below_the_overflow(region):
     """F = (x^3/3 + y, -x + y/2) on a region so wide that F and DF overflow near its edge, where every uniform sample
     lies: L = 5 claimed (DF = [[x^2, 1], [-1, 1/2]] grows without bound) read "undecided" with the centre as its only
@@ -1525,7 +1531,7 @@ def test_a_false_lipschitz_claim_on_a_huge_region_is_refuted_below_the_overflow(
     assert np.linalg.norm(np.array([[zx ** 2, 1.0], [-1.0, 0.5]]), 2) > 5.0
 
 
-@pytest.mark.parametrize("max_boxes", [1, 2, 3, 4, 5, 64, 129, 1000, 1001])
+@pytest.mark.parametrize("max_boxes", [1, 2, _slow(3), _slow(4), 5, _slow(64), _slow(129), _slow(1000), 1001])
 def test_the_box_budget_is_never_exceeded(max_boxes):
     """A round splits boxes in pairs: the last round made 50,001 boxes of a budget of 50,000 (a new user).  Every search
     of certify_constants and check_constants (an undecidable claim: the true value, with rtol 0) stops at most at
@@ -1548,7 +1554,7 @@ def _quartic_ball():
     return fld, float(np.linalg.norm(np.array([[1.0, 1.0], [-1.0, 0.5]]), 2)), 0.0
 
 
-@pytest.mark.parametrize("at", [1, 2, 3, 5, 8, 13, 40])
+@pytest.mark.parametrize("at", [1, _slow(2), _slow(3), 5, _slow(8), _slow(13), 40])
 def test_a_ctrl_c_in_branch_and_bound_keeps_a_certified_bracket(monkeypatch, at):
     """A Ctrl-C during check or constants printed only "interrupted", the bracket lost (a new user).  Interrupted at the
     at-th box split (inside a round, its boxes popped: they are put back), the search returns what it found: the L
@@ -1579,7 +1585,7 @@ def test_a_ctrl_c_in_branch_and_bound_keeps_a_certified_bracket(monkeypatch, at)
     assert res.lipschitz.lo <= L <= res.lipschitz.hi and res.mu.lo <= mu <= res.mu.hi
 
 
-@pytest.mark.parametrize("after", [1, 2, 3, 5, 8])
+@pytest.mark.parametrize("after", [1, _slow(2), 3, _slow(5), _slow(8)])
 def test_a_ctrl_c_while_a_round_pops_its_boxes_leaves_a_certified_bracket(monkeypatch, after):
     """A review: a Ctrl-C between two pops of a round (before the list of the round's boxes was made) lost the boxes
     popped, and the certified end fell below the true L (3.04 for 3.36).  The bound as the round began is kept among

@@ -212,8 +212,10 @@ def test_sweep_rates_match_closed_form():
     np.testing.assert_allclose(res["rate"], expect, rtol=1e-3, atol=0)
 
 
-@pytest.mark.parametrize("B", [pytest.param(0.5, marks=pytest.mark.slow), 2.0, pytest.param(5.0, marks=pytest.mark.slow)])
-def test_sweep_rows_that_diverge_early_read_the_closed_form_rate(B):  # (6 s each with cold caches: one in the default run)
+@pytest.mark.slow  # (6 s each with cold caches; the default run: a sweep's 65 samples read as simulate's,
+# tests/test_cli_simulate.py, and simulate's own at every length, below)
+@pytest.mark.parametrize("B", [0.5, 2.0, 5.0])
+def test_sweep_rows_that_diverge_early_read_the_closed_form_rate(B):
     """A step-size sweep of the bilinear game x B y (F's eigenvalues +-iB): gd's rate is sqrt(1 + h^2 B^2) and
     extragradient's |1 - i h B - h^2 B^2|.  Rows that diverged before the sweep's 65 recording steps could tell their
     rate's spread (gd at B = 2 from h = 0.2 on, 7 recording steps before step 213 of 2,000) read NaN where simulate,
