@@ -750,3 +750,16 @@ def test_a_counterexample_pair_beyond_the_doubles_says_so(tmp_path, capsys):
     dF = [a - b for a, b in zip(F(z2), F(z))]
     dz = [a - b for a, b in zip(z2, z)]
     assert sum(d * d for d in dF) > Fraction(1.797e308) ** 2 * sum(d * d for d in dz)
+
+
+@pytest.mark.parametrize("command", ["check", "constants"])
+@pytest.mark.parametrize("region, said", [("ball:-1", "ball:R needs a finite radius R > 0"),
+                                          ("box:1:0,0:1", "a box needs lo <= hi"),
+                                          ("disk:1", "unknown region kind 'disk'")])
+def test_a_region_mistake_is_named_beside_an_unknown_regularizer(capsys, command, region, said):
+    """A review: `check dirac --reg r11 --mu x --region ball:-1` named the regularizer and --mu, and the region only
+    on the next run (the region was read only with its game).  Its own mistakes need no game: named in the same line."""
+    argv = [command, "dirac", "--reg", "r11", "--region", region] + (["--mu", "0.1"] if command == "check" else [])
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "unknown regularizer 'r11'" in err and said in err, err

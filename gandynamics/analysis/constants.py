@@ -244,6 +244,27 @@ def parse_region(text: str, fld, params=None, need_equilibrium: bool = False) ->
     ``box:lo1:hi1,lo2:hi2,...`` (one ``lo:hi`` per parameter, generator first).  With
     ``need_equilibrium`` a box must contain the equilibrium."""
     from .spectrum import find_equilibrium
+    kind, value = region_syntax(text)
+    if kind == "ball":
+        z, _ = find_equilibrium(fld, _pdict(fld, params))
+        return Region.ball(z, value)
+    if kind == "box":
+        if len(value.lo) != fld.n:
+            raise GandynamicsError(f"box needs {fld.n} ranges lo:hi ({', '.join(fld.names)}), got {len(value.lo)}")
+        reg = value
+        if need_equilibrium:
+            z, _ = find_equilibrium(fld, _pdict(fld, params))
+            if not reg.contains(z, slack=0.0):
+                raise GandynamicsError(f"the box does not contain the equilibrium {np.round(z, 6).tolist()}; "
+                                       f"give a box around it or use ball:R")
+        return reg
+    raise GandynamicsError(f"unknown region kind {kind!r}; accepted: ball:R, box:lo1:hi1,lo2:hi2,...")
+
+
+def region_syntax(text: str) -> tuple:
+    """What a region's text says without its game: ``("ball", R)`` or ``("box", Region)``; the refusals of
+    :func:`parse_region` that need no game (a command line names them beside an unknown game's: `check dirac --reg r11
+    --region ball:-1` named the regularizer alone, a review)."""
     if not isinstance(text, str) or ":" not in text:
         raise GandynamicsError(f"a region is ball:R or box:lo1:hi1,lo2:hi2,...; got {text!r}")
     kind, _, rest = text.partition(":")
@@ -255,27 +276,17 @@ def parse_region(text: str, fld, params=None, need_equilibrium: bool = False) ->
             raise GandynamicsError(f"ball:R needs a number R > 0, got {rest!r}") from None
         if not math.isfinite(r) or r <= 0:
             raise GandynamicsError(f"ball:R needs a finite radius R > 0, got {rest!r}")
-        z, _ = find_equilibrium(fld, _pdict(fld, params))
-        return Region.ball(z, r)
+        return kind, r
     if kind == "box":
-        parts = rest.split(",")
-        if len(parts) != fld.n:
-            raise GandynamicsError(f"box needs {fld.n} ranges lo:hi ({', '.join(fld.names)}), got {len(parts)}")
         lo, hi = [], []
-        for t in parts:
+        for t in rest.split(","):
             try:
                 a, b = (plain_float(u) for u in t.split(":"))
             except ValueError:
                 raise GandynamicsError(f"box ranges are lo:hi with numbers lo <= hi, got {t!r}") from None
             lo.append(a)
             hi.append(b)
-        reg = Region.box(lo, hi)
-        if need_equilibrium:
-            z, _ = find_equilibrium(fld, _pdict(fld, params))
-            if not reg.contains(z, slack=0.0):
-                raise GandynamicsError(f"the box does not contain the equilibrium {np.round(z, 6).tolist()}; "
-                                       f"give a box around it or use ball:R")
-        return reg
+        return kind, Region.box(lo, hi)
     raise GandynamicsError(f"unknown region kind {kind!r}; accepted: ball:R, box:lo1:hi1,lo2:hi2,...")
 
 

@@ -145,7 +145,10 @@ def built_region(args, built, engine: bool = True, **options):
     a command's :class:`~gandynamics.cli.common.gathered` block: `check dirac --mu x --region ball:-1` named --mu, and
     --region only on the next run.  ``engine``: check --order and --mean-value (:func:`refuse_engine_options`; constants
     and check); ``options``: :func:`~gandynamics.analysis.constants.parse_region`'s."""
-    if built is None:
+    if built is None:  # (the region's own mistakes named all the same: beside an unknown game's, a review)
+        from ..analysis.constants import region_syntax
+        if getattr(args, "region", None) is not None:
+            region_syntax(args.region)
         return None
     from ..analysis.constants import parse_region
     fld, hyper = built
