@@ -1214,11 +1214,13 @@ def _offset_power(idx, y, sel, n, T, line_sig):
         for j in range(lo, hi):
             ck += idx[sel[j]]
         c[i] = ck / (hi - lo)
-        skk = 0.0
-        for j in range(lo, hi):
-            skk += (idx[sel[j]] - c[i]) * (idx[sel[j]] - c[i])
         u[i] = 1.0 / si
-        su[i] = math.sqrt(rss / (hi - lo - 2) / skk) / (si * si)
+        su[i] = 0.0
+        if line_sig > 0.0:  # (an envelope's reading alone: a run's own samples skip the pass)
+            skk = 0.0
+            for j in range(lo, hi):
+                skk += (idx[sel[j]] - c[i]) * (idx[sel[j]] - c[i])
+            su[i] = math.sqrt(rss / (hi - lo - 2) / skk) / (si * si)
         lo = hi
     mc = 0.0
     mu = 0.0
@@ -1235,9 +1237,8 @@ def _offset_power(idx, y, sel, n, T, line_sig):
     slope = scu / scc
     spread = 0.0
     worst = 0.0
-    for i in range(ALGEBRAIC_PIECES):
-        spread = max(spread, abs(u[i] - u[0]))
     for i in range(ALGEBRAIC_PIECES):  # (off the line by more than its share of the spread and its own noise)
+        spread = max(spread, abs(u[i] - u[0]))
         worst = max(worst, abs(u[i] - mu - slope * (c[i] - mc)) - line_sig * su[i])
     if not (worst <= ALGEBRAIC_LINE * spread and slope < 0.0):
         return math.nan

@@ -101,6 +101,13 @@ def row_reader(idx, steps: int, divat: np.ndarray, zstar_norm=None, poly_max=Non
     return reader, then, ends
 
 
+def divergence_span(d):
+    """The steps a run that diverged at step ``d`` (int or int array, >= 2) is run again over to read its rate where
+    its recording steps could not: ``2^ceil(log2 d)``, so that at least half of that run's recording steps come
+    before ``d`` (simulate's and a sweep's re-reads of an early divergence)."""
+    return np.left_shift(1, np.ceil(np.log2(d)).astype(np.int64))
+
+
 def fit_rate(idx, dist, life, zstar_norm=None):
     """The measured rate per step of each run (see :data:`RATE_FIT`): ``(B,)`` array.
 

@@ -28,8 +28,8 @@ from .equilibria import (SETTLED_RTOL, equilibria_shared, reference_points, row_
                          zstar_instability, zstar_norms)
 from .module import kernel_module_source
 from ..provenance import provenance, provenance_date
-from .ratefit import (RATE_FIT, VERDICT_RULE, VERDICTS, at_rounding_of_F, drop_transient_algebraic, fit_rate,
-                      mark_no_zstar, mark_stopped, moving_below_floor, poly_cap, rounding_candidates, rounding_floor_norm,
+from .ratefit import (RATE_FIT, VERDICT_RULE, VERDICTS, at_rounding_of_F, divergence_span, drop_transient_algebraic,
+                      fit_rate, mark_no_zstar, mark_stopped, moving_below_floor, poly_cap, rounding_candidates, rounding_floor_norm,
                       row_reader, state_rounding_norm)  # noqa: F401 (fit_rate: re-exported)
 from ..verdict import BOUNDED, CONVERGING, DIVERGED, ENVELOPE_FACTOR, ENVELOPE_MIN_SAMPLES, FLOOR_REL
 from .progress import Progress, progress_option
@@ -448,7 +448,7 @@ def _read_again_diverged_early(plan: Plan, K: int, samples: int, poly_max, ZSTAR
     rows, d = rows[d >= 2], d[d >= 2]
     if rows.size == 0:
         return False
-    span = np.left_shift(1, np.ceil(np.log2(d)).astype(np.int64))  # (the power of 2 at or above d)
+    span = divergence_span(d)
     keep = span < K  # (K' = K: the sweep's own recording steps, nothing more to read)
     rows, span = rows[keep], span[keep]
     if rows.size == 0:

@@ -31,8 +31,8 @@ from ..equilibrium import norm
 from .equilibria import (SETTLED_RTOL, equilibria, reference_points, row_norms, settled_at_zero, spurious_fixed_point,
                          stands_still, stuck_reason, zeros_from_final_states, zstar_instability)
 from .module import kernel_module_source
-from .ratefit import (RATE_FIT, VERDICT_RULE, at_rounding_of_F, drop_transient_algebraic, mark_no_zstar,
-                      may_stand_at_rounding, moving_below_floor, poly_cap, read, rounding_floor_norm,
+from .ratefit import (RATE_FIT, VERDICT_RULE, at_rounding_of_F, divergence_span, drop_transient_algebraic,
+                      mark_no_zstar, may_stand_at_rounding, moving_below_floor, poly_cap, read, rounding_floor_norm,
                       state_rounding_norm)
 from .validate import (bound_value, check_step_work, coordinate_steps, method_options, sample_steps, step_index, step_pair,
                        steps_count)
@@ -339,7 +339,7 @@ def _read_again_diverged_early(tr: Trajectory, K: int, run) -> Trajectory:
     d = tr.diverged_at
     if not tr.diverged or d is None or d < 2 or math.isfinite(tr.rate) or tr.reading.get("no_zstar"):
         return tr
-    steps = 1 << math.ceil(math.log2(d))
+    steps = int(divergence_span(d))
     if steps >= K:
         return tr
     again = run(steps)
