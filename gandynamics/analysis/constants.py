@@ -516,6 +516,11 @@ class CheckResult:
     counterexamples: dict = field(default_factory=dict)
 
     @property
+    def boxes(self) -> int:
+        """The boxes bounded by the searches of the claims."""
+        return sum(b.boxes for b in (self.mu, self.lipschitz) if b is not None)
+
+    @property
     def interrupted(self) -> bool:
         """Whether a Ctrl-C stopped a search (:attr:`ConstantsReport.interrupted`)."""
         return any(b is not None and b.stopped == "interrupted" for b in (self.mu, self.lipschitz))

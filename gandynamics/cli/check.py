@@ -50,7 +50,7 @@ def run(args) -> int:
     from ..analysis.constants import check_constants
     from .common import build_field, dumps
     from .._display import apart, bound, box_count, bracket_ends, claim_text, rounding_note
-    from .constants import built_region, not_finite_note, number, sampled_side_not_finite
+    from .constants import _status, built_region, not_finite_note, number, sampled_side_not_finite
     from .common import gathered, refuse
     with gathered() as check:  # (every value and the game, refused together)
         if args.mu is None and args.lipschitz is None:
@@ -166,12 +166,3 @@ def run(args) -> int:
     if quad:
         print(quad)
     return _status(res, EXIT[status])
-
-
-def _status(res, code: int) -> int:
-    """``code``, or 130 where a Ctrl-C stopped a search: its bracket so far is printed (certified all the same), said
-    on standard error (:func:`~gandynamics.cli.common.interrupted_status`; it had printed only "interrupted", the
-    bracket lost, a new user)."""
-    from .common import interrupted_status
-    boxes = sum(b.boxes for b in (res.mu, res.lipschitz) if b is not None)
-    return interrupted_status(res.interrupted, f"{boxes} boxes") or code

@@ -191,7 +191,7 @@ def run(args) -> int:
     d["quadrature"], quad = quadrature_note(fld, hyper, _witnesses(rep.mu, rep.lipschitz))
     if args.json:
         print(dumps(d))
-        return _status(rep)
+        return _status(rep, 0)
     # (the game's lines as every command prints them: a regularizer's strength in the header alone; check printed
     # "hyperparameters: m=1.5" where this printed "m=1.5, gamma=0.5" for one field)
     print(game_lines(fld, hyper, f"   region: {region.describe()}   parameters: ({', '.join(fld.names)})"))
@@ -233,11 +233,13 @@ def run(args) -> int:
               f"identifiable: {'yes' if a['identifiable'] else 'no'}")
         print(f"  mu_loc = {a['mu_loc']:z.6g} (block formula {a['mu_loc_formula']:z.6g})   "
               f"L_loc = {a['L_loc']:z.6g} (<= {a['L_loc_bound']:z.6g})")
-    return _status(rep)
+    return _status(rep, 0)
 
 
-def _status(rep) -> int:
-    """0, or 130 where a Ctrl-C stopped a search: the brackets so far are printed, certified all the same
-    (:func:`~gandynamics.cli.common.interrupted_status`)."""
+def _status(res, code: int) -> int:
+    """``code``, or 130 where a Ctrl-C stopped a search of ``res`` (a ConstantsReport or CheckResult): the brackets so
+    far are printed, certified all the same, and this says so on standard error
+    (:func:`~gandynamics.cli.common.interrupted_status`; check and constants had printed only "interrupted", the
+    brackets lost, a new user)."""
     from .common import interrupted_status
-    return interrupted_status(rep.interrupted, f"{rep.boxes} boxes")
+    return interrupted_status(res.interrupted, f"{res.boxes} boxes") or code

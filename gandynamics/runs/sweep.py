@@ -29,8 +29,8 @@ from .equilibria import (SETTLED_RTOL, equilibria_shared, reference_points, row_
 from .module import kernel_module_source
 from ..provenance import provenance, provenance_date
 from .ratefit import (RATE_FIT, VERDICT_RULE, VERDICTS, at_rounding_of_F, divergence_span, drop_transient_algebraic,
-                      fit_rate, mark_no_zstar, mark_stopped, moving_below_floor, poly_cap, rounding_candidates, rounding_floor_norm,
-                      row_reader, state_rounding_norm)  # noqa: F401 (fit_rate: re-exported)
+                      fit_rate, mark_no_zstar, mark_stopped, moving_below_floor, poly_cap, rounding_candidates,
+                      rounding_floor_norm, row_reader, state_rounding_norm)  # noqa: F401 (fit_rate: re-exported)
 from ..verdict import BOUNDED, CONVERGING, DIVERGED, ENVELOPE_FACTOR, ENVELOPE_MIN_SAMPLES, FLOOR_REL
 from .progress import Progress, progress_option
 from .results import ROW_VERDICTS, Columns, SweepResult
