@@ -1184,8 +1184,11 @@ def phase_portrait(field, params=None, *, plane=None, center=None, xlim=None, yl
         one = len(jumpers) == 1
         jumpers = [re.sub(r"\s*\([^()]*\)$", "", lab) or lab for lab in jumpers]  # (the run's name, not its verdict)
         warnings.append(f"{_and(jumpers) if len(jumpers) <= 3 else f'{len(jumpers)} runs'} "
-                        f"{'moves' if one else 'move'} by {JUMP_SHARE:z.0%} of the window or more in a step: drawn as "
-                        f"{'its' if one else 'their'} states, not joined")
+                        f"{'jumps' if one else 'jump'} across the window over {'its' if one else 'their'} last half "
+                        f"(a median step of {JUMP_SHARE:z.0%} of its diagonal or more, turning about "
+                        f"{round(math.degrees(2 * math.asin(JUMP_TURN / 2)), -1):z.0f} degrees or more about its "
+                        "centre): drawn "
+                        f"as {'its' if one else 'their'} states, not joined")
     if not groups:  # (a key naming each run: runs of one colour drawn as one line said so there, after the runs')
         said_one = [Line2D([], [], color="none", label=text) for text in _one_line_entries(coinciding)]
         at = max((k + 1 for k, h in enumerate(handles) if any(h is p_[0] for p_ in paths)), default=len(handles))

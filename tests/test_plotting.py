@@ -4109,7 +4109,8 @@ def test_a_run_that_jumps_across_the_window_is_drawn_as_its_states(tmp_path, cap
     lines = {ln.get_label(): ln for ln in ax.get_lines() if ln.get_label() in ("gd", "eg")}
     assert lines["gd"].get_linestyle() == "None" and lines["gd"].get_marker() == "o"
     assert lines["eg"].get_linestyle() == "-" and lines["eg"].get_marker() in (None, "None", "")
-    assert any("gd moves by 10% of the window or more in a step: drawn as its states, not joined" in n
+    assert any("gd jumps across the window over its last half (a median step of 10% of its diagonal or more, turning "
+               "about 30 degrees or more about its centre): drawn as its states, not joined" in n
                for n in ax.portrait_notes), ax.portrait_notes
     import matplotlib.pyplot as plt
     plt.close(ax.figure)
