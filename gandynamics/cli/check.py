@@ -162,6 +162,11 @@ def run(args) -> int:
             print(f"note: {label} is {claim_text(b.value)} at z = ({at}), the claim to rounding (its "
                   f"certified bracket [{b.lo!r}, {b.hi!r}] holds the claim): a claim equal to the true value to its "
                   "last digits is neither refuted nor certified at --rtol 0; with a positive --rtol it can hold")
+    cut = [label for key, label in (("mu", "mu"), ("lipschitz", "L"))
+           if getattr(res, key) is not None and getattr(res, key).stopped == "interrupted"]
+    if cut:  # (said with the results, not only on standard error: an interrupted check read as a budget's end)
+        print(f"note: a Ctrl-C stopped the search of {' and '.join(cut)}: its bracket is the one found so far, certified "
+              "all the same (a search not begun: the sampled side alone)")
     print(f"engine: {res.engine}")
     if quad:
         print(quad)
