@@ -463,9 +463,13 @@ def scaling(fld, inits, gam, h, K, repeat, nt, c=None):
     ``repeat`` rounds of each; the best and the median of each side, and the median page faults of a call (minor
     faults of this process, ``getrusage``).
 
-    ``c``, the C kernel (``-O3 -ffast-math``, :func:`c_kernels`), is the control: in each round of the reused state
-    it also runs on ``nt`` threads and on one, after the two sweeps and followed by a pause (a sweep timed right
-    after it runs ~5 % slower), so that its own scaling is measured in the same minutes as the sweep's.  On this
+    ``c``, the C kernel (``-O3 -ffast-math``, :func:`c_kernels`), is the control: in each round it also runs on
+    ``nt`` threads and on one, after the two sweeps and followed by a pause (a sweep timed right after it runs ~5 %
+    slower), so that its own scaling is measured in the same minutes and the same state of memory as the sweep's: its
+    output arrays reused in the reused state, new and kept in the fresh state (55 MB a call for 100,000 rows: ~13,500
+    page faults, in its threads).  With fresh memory on this project's virtual machine the C kernel's own ratio fell
+    to 1.57-1.77x (2026-12-07 15:12, idle) where the sweep's was 1.65-1.95x: the machine's first touch of new pages,
+    not a program's, limits the fresh state.  On this
     project's virtual machine the two vCPUs are not always two cores' worth: in some minutes an eg sweep on 2
     threads took 96-101 ms against 60 in the next (its 1-thread runs unchanged), and the C kernel's scaling falls with
     it; the ratio of the two ratios is the sweep's scaling against what the machine gave.  Returns one dict per
@@ -502,11 +506,14 @@ def scaling(fld, inits, gam, h, K, repeat, nt, c=None):
                             kept.append(r)
                     finally:
                         numba.set_num_threads(nt)
-                if c is not None and state == "reused":
+                if c is not None:
                     for threads in (nt, 1):
                         a = time.perf_counter()
-                        c(m, inits, gam, h, K, rec, threads)
-                        t.setdefault(("C", threads), []).append(time.perf_counter() - a)
+                        if state == "reused":
+                            c(m, inits, gam, h, K, rec, threads)
+                        else:  # (new output arrays each call, all kept: the C kernel in fresh memory)
+                            kept.append(c(m, inits, gam, h, K, rec, threads, buffers={}))
+                        t.setdefault((state, "C", threads), []).append(time.perf_counter() - a)
                     time.sleep(C_PAUSE)
             del kept, r
         v = {"method": m}
@@ -515,29 +522,34 @@ def scaling(fld, inits, gam, h, K, repeat, nt, c=None):
             v[state] = (w / a.min(), w / b.min(), b.min() / a.min(), float(np.median(b) / np.median(a)),
                         float(np.median(f[(state, nt)])), float(np.median(f[(state, 1)])))
         if c is not None:
-            a, b = np.array(t[("C", nt)]), np.array(t[("C", 1)])
-            v["C"] = (b.min() / a.min(), float(np.median(b) / np.median(a)))
+            for state, key in (("reused", "C"), ("fresh", "C fresh")):
+                a, b = np.array(t[(state, "C", nt)]), np.array(t[(state, "C", 1)])
+                v[key] = (b.min() / a.min(), float(np.median(b) / np.median(a)))
         rows.append(v)
         print(v, flush=True)
     return rows
 
 
 def scaling_table(rows, nt, repeat):
-    control = all("C" in v for v in rows)
+    control = all("C" in v and "C fresh" in v for v in rows)
     out = [f"**The whole call, {nt} threads over 1** (sweeps alone, alternating, {repeat} rounds; Mts/s of the best; "
            "'reused': each call's previous result dropped before it, as the C kernel's buffers above are reused; "
            "'fresh': every result kept, each call's arrays new memory; the median page faults of a call"
-           + ("; 'C': the C kernel's own ratio in the same rounds of the reused state, the control; 'sweep / C': the "
-              "sweep's ratio of bests over C's" if control else "") + "; see scaling):",
+           + ("; 'C' and 'C fresh': the C kernel's own ratio in the same rounds of each state (its output arrays reused, "
+              "or new and kept), the control; 'sweep / C': the sweep's ratio of bests over C's" if control else "") + "; see scaling):",
            "", f"| method | reused: {nt} thr | 1 thr | ratio of bests | of medians | faults | "
            + ("C: ratio of bests | of medians | sweep / C | " if control else "")
-           + f"fresh: {nt} thr | 1 thr | ratio of bests | of medians | faults |",
-           "|---|---|---|---|---|---|" + ("---|---|---|" if control else "") + "---|---|---|---|---|"]
+           + f"fresh: {nt} thr | 1 thr | ratio of bests | of medians | faults |"
+           + ("C fresh: ratio of bests | of medians | sweep / C |" if control else ""),
+           "|---|---|---|---|---|---|" + ("---|---|---|" if control else "") + "---|---|---|---|---|"
+           + ("---|---|---|" if control else "")]
     for v in rows:
         a, b = v["reused"], v["fresh"]
         out.append(f"| {v['method']} | {a[0]:.0f} | {a[1]:.0f} | {a[2]:.2f}x | {a[3]:.2f}x | {a[4]:.0f}, {a[5]:.0f} | "
                    + (f"{v['C'][0]:.2f}x | {v['C'][1]:.2f}x | {a[2] / v['C'][0]:.2f} | " if control else "")
-                   + f"{b[0]:.0f} | {b[1]:.0f} | {b[2]:.2f}x | {b[3]:.2f}x | {b[4]:.0f}, {b[5]:.0f} |")
+                   + f"{b[0]:.0f} | {b[1]:.0f} | {b[2]:.2f}x | {b[3]:.2f}x | {b[4]:.0f}, {b[5]:.0f} |"
+                   + (f" {v['C fresh'][0]:.2f}x | {v['C fresh'][1]:.2f}x | {b[2] / v['C fresh'][0]:.2f} |"
+                      if control else ""))
     return out
 
 
