@@ -1513,6 +1513,8 @@ def test_a_constant_that_is_exactly_zero_is_certified_within_the_rounding_of_zer
     assert check_constants(zero, region, mu=0.0, L=0.0, rtol=0.0, max_boxes=50, max_seconds=5).status == "undecided"
 
 
+@pytest.mark.filterwarnings("error:overflow encountered in square:RuntimeWarning")  # (a box's distance from the
+# ball's centre squared its offsets: boxeval now scales them)
 @pytest.mark.parametrize("region", ["ball:1e160", _slow("ball:1e300"), "box:-1e200:1e200,-1e200:1e200",
                                     _slow("ball:1e40")])
 def test_a_false_lipschitz_claim_on_a_huge_region_is_refuted_below_the_overflow(region):
@@ -1574,7 +1576,8 @@ def test_a_ctrl_c_in_branch_and_bound_keeps_a_certified_bracket(monkeypatch, at)
         C.certify_constants(fld, "ball:1", tol=1e-12, max_boxes=5000)
     calls["n"] = 0
     rep = C.certify_constants(fld, "ball:1", tol=1e-12, max_boxes=5000, interruptible=True)
-    assert rep.interrupted and rep.lipschitz.stopped == "interrupted" and rep.mu.stopped == "interrupted"
+    assert rep.interrupted and rep.lipschitz.stopped == "interrupted" and rep.mu.stopped == "not begun"
+    assert rep.lipschitz.cut_short and rep.mu.cut_short
     assert rep.lipschitz.lo <= L <= rep.lipschitz.hi and rep.mu.lo <= mu <= rep.mu.hi
     assert rep.mu.boxes == 0 and rep.mu.lo == -math.inf
     calls["n"] = 0
@@ -1582,6 +1585,7 @@ def test_a_ctrl_c_in_branch_and_bound_keeps_a_certified_bracket(monkeypatch, at)
     # claims: boxes to split)
     assert res.interrupted and res.status == "undecided" and res.lipschitz.stopped == "interrupted"
     assert res.verdicts["mu"] == "undecided" and res.mu.boxes == 0  # (true, but not searched: never "holds")
+    assert res.mu.stopped == "not begun"
     assert res.lipschitz.lo <= L <= res.lipschitz.hi and res.mu.lo <= mu <= res.mu.hi
 
 
@@ -1652,6 +1656,40 @@ def test_the_command_line_prints_the_bracket_a_ctrl_c_left_and_exits_130(monkeyp
                 assert "bracket" in out or " in [" in out
                 assert argv[0] != "check" or "note: a Ctrl-C stopped the search of L: its bracket is the one found so " \
                                              "far" in out
+
+
+@pytest.mark.parametrize("at", [1, 2])
+def test_a_search_interrupted_in_its_first_round_is_not_called_not_searched(monkeypatch, capsys, at):
+    """The label of a bracket a Ctrl-C cut short is what happened, not inferred from its box count: L's search
+    interrupted at its first or second split (no box or two counted) is "interrupted", and mu's after it "not searched"
+    (Bracket.stopped "not begun"), in constants' lines, check's notes and the JSON."""
+    import json
+
+    import gandynamics.analysis.constants as C
+    from gandynamics.cli import main
+    real, calls = C._halves, {"n": 0}
+
+    def halves(*a):
+        calls["n"] += 1
+        if calls["n"] == at:
+            raise KeyboardInterrupt
+        return real(*a)
+    monkeypatch.setattr(C, "_halves", halves)
+    assert main(["constants", "dirac", "--reg", "r1:gamma=0.5", "--region", "ball:1"]) == 130
+    out = capsys.readouterr().out
+    lines = {ln.split()[0]: ln for ln in out.splitlines() if ln.strip().startswith(("mu in", "L in"))}
+    assert "interrupted)" in lines["L"] and "not searched" not in lines["L"], lines
+    assert "not searched: a Ctrl-C stopped the search before it" in lines["mu"], lines
+    calls["n"] = 0
+    assert main(["constants", "dirac", "--reg", "r1:gamma=0.5", "--region", "ball:1", "--json"]) == 130
+    d = json.loads(capsys.readouterr().out)
+    assert d["lipschitz"]["stopped"] == "interrupted" and d["mu"]["stopped"] == "not begun"
+    calls["n"] = 0
+    assert main(["check", "dirac", "--reg", "r1:gamma=0.5", "--region", "ball:1", "--mu", "0.1", "--lipschitz",
+                 "2"]) == 130
+    out = capsys.readouterr().out
+    assert "note: a Ctrl-C stopped the search of L" in out
+    assert "note: the search of mu was not begun" in out and "certifies nothing" in out
 
 
 def test_a_bracket_is_converged_only_as_its_certified_ends_say():

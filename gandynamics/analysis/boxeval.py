@@ -911,7 +911,12 @@ def vertex_bound(fld, p, LO, HI, which: str, ball=None):
     if ball is not None and n <= CUT_MAX_N:
         c, r = np.asarray(ball[0], float), float(ball[1])
         # boxes whose every vertex is inside the ball need no cut (2^n points); the others get the cut
-        far = np.sqrt((np.maximum(np.abs(LO - c), np.abs(HI - c)) ** 2).sum(axis=1))
+        # (scaled by the largest offset: the squares of a ball of radius 1e160's offsets overflowed, every box then
+        # taken for one on the edge, and numpy warned)
+        off = np.maximum(np.abs(LO - c), np.abs(HI - c))
+        top = off.max(axis=1)
+        with np.errstate(invalid="ignore"):
+            far = top * np.sqrt(((off / np.where(top > 0, top, 1.0)[:, None]) ** 2).sum(axis=1))
         edge = np.flatnonzero(~(far * (1 + 1e-12) < r))
         inner = np.flatnonzero(far * (1 + 1e-12) < r)
         if inner.size:

@@ -396,6 +396,8 @@ def _lmin_at(fld, p, z):
 # --------------------------------------------------------------------------- results
 #: a search of fewer boxes is never called stalled (:attr:`Bracket.stalled`)
 STALL_MIN_BOXES = 100
+#: the :attr:`Bracket.stopped` of a search a Ctrl-C stopped, and of one it kept from beginning
+CUT_SHORT = ("interrupted", "not begun")
 
 
 @dataclass
@@ -417,9 +419,16 @@ class Bracket:
     #: the number of boxes bounded when the certified end last moved (0: it never moved from the region's first bound)
     improved_at: int = 0
     #: "budget" where the box or time budget ended the search, "interrupted" where a Ctrl-C did (the bracket found so far,
-    #: certified all the same; with no boxes: a search not begun, a Ctrl-C having stopped the one before it, its bracket
-    #: the sampled estimate's alone), else "" (closed, or decided)
+    #: certified all the same), "not begun" where a Ctrl-C stopped the search before it (mu's after L's: no box, the
+    #: bracket the sampled estimate's alone, certifying nothing), else "" (closed, or decided).  (A search interrupted
+    #: in its first round has no box either, and is "interrupted": the label is said, not inferred from ``boxes``.)
     stopped: str = ""
+
+    @property
+    def cut_short(self) -> bool:
+        """Whether a Ctrl-C stopped this search or kept it from beginning (:attr:`stopped` "interrupted" or
+        "not begun")."""
+        return self.stopped in CUT_SHORT
 
     @property
     def gap(self) -> float:
@@ -468,7 +477,7 @@ class ConstantsReport:
     def interrupted(self) -> bool:
         """Whether a Ctrl-C stopped a search: its bracket is the one found so far (certified all the same), and a search
         after it was not begun (its bracket from the sampled estimate alone: :attr:`Bracket.stopped`)."""
-        return "interrupted" in (self.mu.stopped, self.lipschitz.stopped)
+        return self.mu.cut_short or self.lipschitz.cut_short
 
     @property
     def seconds(self) -> float:
@@ -523,7 +532,7 @@ class CheckResult:
     @property
     def interrupted(self) -> bool:
         """Whether a Ctrl-C stopped a search (:attr:`ConstantsReport.interrupted`)."""
-        return any(b is not None and b.stopped == "interrupted" for b in (self.mu, self.lipschitz))
+        return any(b is not None and b.cut_short for b in (self.mu, self.lipschitz))
 
     def to_dict(self) -> dict:
         out = {"status": self.status, "claims": self.claims, "verdicts": self.verdicts, "interrupted": self.interrupted,
@@ -1624,9 +1633,9 @@ def _closed_as_certified(b: Bracket, tol: float, atol: float) -> Bracket:
 def _unsearched(start) -> tuple:
     """The result of a branch and bound that did not run, a Ctrl-C having stopped the one before it: its witness
     ``start`` (the sampled estimate ``(g, point)``) on one side, nothing certified on the other (``inf``), ``stopped``
-    "interrupted": a bracket that holds, and says no more than the sampling did."""
+    "not begun": a bracket that holds, and says no more than the sampling did."""
     best, z = start
-    return float(best), np.asarray(z, float), math.inf, 0, 0.0, False, False, 0, "interrupted"
+    return float(best), np.asarray(z, float), math.inf, 0, 0.0, False, False, 0, "not begun"
 
 
 def _prepare(fld, region, params, order: int, mean_value: bool = False):
@@ -1947,7 +1956,7 @@ def check_constants(fld, region, params=None, mu=None, L=None, max_boxes: int = 
         tm = slack(scale)
         for again in ("", "with the rounding slack of DF's size on the boxes the first search left below the claim"):
             boxes_left: list = []
-            if brL is not None and brL.stopped == "interrupted":  # (a Ctrl-C during L's search: mu's is not begun)
+            if brL is not None and brL.cut_short:  # (a Ctrl-C during L's search: mu's is not begun)
                 res = _unsearched((-m0[0], m0[1]))
             else:
                 res = _branch_and_bound(fld, reg, p, "mu", (-m0[0], m0[1]), 0.0, 0.0, max_boxes, max_seconds,
@@ -1955,9 +1964,9 @@ def check_constants(fld, region, params=None, mu=None, L=None, max_boxes: int = 
             brM = _bracket("mu", "mu", res, fld, reg, p)
             # (an interrupted search's boxes left may miss one the Ctrl-C took, and a search not begun has none:
             # _rounding_covers of no box is True; neither covers anything)
-            covered, least = ((False, scale) if res[-1] == "interrupted" else
+            covered, least = ((False, scale) if res[-1] in CUT_SHORT else
                               _rounding_covers(fld, p, boxes_left, mu_c, tr, rtol))
-            if brM.hi < mu_c or brM.lo >= mu_c or covered or brM.stopped == "interrupted":
+            if brM.hi < mu_c or brM.lo >= mu_c or covered or brM.cut_short:
                 break
             tm = slack(min(least, scale))
         tolerances["mu"] = slack(min(least, scale))

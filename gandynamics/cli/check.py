@@ -47,7 +47,7 @@ def add_parser(sub):
 
 
 def run(args) -> int:
-    from ..analysis.constants import check_constants
+    from ..analysis.constants import CUT_SHORT, check_constants
     from .common import build_field, dumps
     from .._display import apart, bound, box_count, bracket_ends, claim_text, rounding_note
     from .constants import _status, built_region, not_finite_note, number, sampled_side_not_finite
@@ -154,7 +154,7 @@ def run(args) -> int:
             print(f"note: the budget ran out ({'; '.join(spent)}; --max-boxes {max_boxes}, --max-seconds "
                   f"{max_seconds:zg}): a larger --max-boxes or --max-seconds, or a smaller --region, may decide it")
         for key, label, b in undecided:
-            if (key, label, b) in ran_out or (key, label, b) in blind or b.stopped == "interrupted":
+            if (key, label, b) in ran_out or (key, label, b) in blind or b.cut_short:
                 continue
             # (the search stopped at a point whose value is the claim to rounding, before any budget ran out: "the
             # budget ran out after 1 box and 0.0 s" was said of the exact mu, claimed at --rtol 0, a new user's trial)
@@ -162,11 +162,14 @@ def run(args) -> int:
             print(f"note: {label} is {claim_text(b.value)} at z = ({at}), the claim to rounding (its "
                   f"certified bracket [{b.lo!r}, {b.hi!r}] holds the claim): a claim equal to the true value to its "
                   "last digits is neither refuted nor certified at --rtol 0; with a positive --rtol it can hold")
-    cut = [label for key, label in (("mu", "mu"), ("lipschitz", "L"))
-           if getattr(res, key) is not None and getattr(res, key).stopped == "interrupted"]
-    if cut:  # (said with the results, not only on standard error: an interrupted check read as a budget's end)
-        print(f"note: a Ctrl-C stopped the search of {' and '.join(cut)}: its bracket is the one found so far, certified "
-              "all the same (a search not begun: the sampled side alone)")
+    cut = {why: [label for key, label in (("mu", "mu"), ("lipschitz", "L"))
+                 if getattr(res, key) is not None and getattr(res, key).stopped == why] for why in CUT_SHORT}
+    if cut["interrupted"]:  # (said with the results, not only on standard error: an interrupted check read as a budget's end)
+        print(f"note: a Ctrl-C stopped the search of {' and '.join(cut['interrupted'])}: its bracket is the one found so "
+              "far, certified all the same")
+    if cut["not begun"]:
+        print(f"note: the search of {' and '.join(cut['not begun'])} was not begun (a Ctrl-C stopped the one before "
+              "it): its bracket is the sampled side alone, and certifies nothing")
     print(f"engine: {res.engine}")
     if quad:
         print(quad)

@@ -198,7 +198,8 @@ def run(args) -> int:
     from .._display import bound, box_count, bracket_ends, rounding_note  # the ends rounded outward: still a bracket
     for name, b, side in (("mu", rep.mu, "hi"), ("L", rep.lipschitz, "lo")):
         state = ("converged" if b.converged else
-                 ("interrupted" if b.boxes else "not searched: interrupted before it") if b.stopped == "interrupted" else
+                 "interrupted" if b.stopped == "interrupted" else
+                 "not searched: a Ctrl-C stopped the search before it" if b.stopped == "not begun" else
                  "not converged: the search closed on the witness's floating-point value, which its rigorous bound "
                  "does not confirm (F's rounding there is as large as its values)" if not b.stopped else
                  ("budget exhausted" if math.isfinite(b.gap) else "budget exhausted, not bounded yet"))
