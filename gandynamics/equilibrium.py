@@ -344,7 +344,9 @@ def _declared_is_wrong(fld, p, residual: float, found) -> None:
 def find_equilibrium(fld, params=None, start=None, tol: float = 1e-10):
     """A zero of F: ``start`` itself if it is one, else ``scipy.optimize.root`` (hybr, exact Jacobian) from
     ``start``; accepted only if ``||F|| < tol`` and Newton's correction there is within :data:`ZERO_STEP`
-    (:func:`zero_test`: a point where F is merely flat is no zero).
+    (:func:`zero_test`: a point where F is merely flat is no zero).  The point found, rounded to
+    :data:`TIDY_DIGITS` decimal digits of its size, is returned instead where F there is no larger and it passes
+    the same test: a zero at (2, 0) is returned as (2, 0), not as the search's (2, -9.2e-17).
 
     Parameters
     ----------
@@ -408,7 +410,33 @@ def find_equilibrium(fld, params=None, start=None, tol: float = 1e-10):
                   "give another start point (start=; on the command line --equilibrium, the point the search "
                   "starts from, or --start where the command takes one) or check the regularizers")
         raise GandynamicsError(f"equilibrium search from {where} failed: {why}; {advice}")
-    return sol.x, res
+    return _tidied(sol.x, res, f, is_zero)
+
+
+#: :func:`_tidied` rounds a zero found by the search to this many decimal digits of its largest coordinate (at least 1)
+TIDY_DIGITS = 12
+
+
+def _tidied(z: np.ndarray, res: float, f, is_zero) -> tuple[np.ndarray, float]:
+    """``(z, res)``, or the search's zero ``z`` rounded to :data:`TIDY_DIGITS` decimal digits of ``max(1, |z|_inf)``
+    where F there is no larger (``||F||_2`` at most ``res``) and it passes the same zero test.  Powell's hybrid method
+    ends within rounding of a zero, not on it: (2, -9.2e-17) and (2.0000000000000004, -2.0000000000000004) where the
+    zeros are (2, 0) and (2, -2) and F vanishes there exactly (``analyze`` solves for them and printed (2, 0), the
+    runs' z* was Newton's: a new user's trial).  A zero that is not a short decimal is kept as found: its rounded
+    point has the larger residual."""
+    top = float(np.max(np.abs(z))) if z.size else 0.0
+    if not math.isfinite(top):
+        return z, res
+    t = np.round(z, TIDY_DIGITS - int(math.floor(math.log10(max(1.0, top))))) + 0.0  # (+ 0.0: no -0)
+    if np.array_equal(t, z):
+        return z, res
+    with np.errstate(all="ignore"):
+        F = f(t)
+    rt = norm(F)
+    if not rt <= res:
+        return z, res
+    r2, ok = is_zero(t, F)
+    return (t, r2) if ok else (z, res)
 
 
 def zero_or_none(fld, params=None):
