@@ -669,6 +669,35 @@ def measured_rate(fld, method: str, h: float, z0, params=None, steps: int | None
     return simulate(fld, m.name, z0, K, h, params, record_every=1, equilibrium=equilibrium, bound=bound, **opts)
 
 
+#: a run at an unstable step (local rate >= 1) is measured over its steps up to the first that leaves this many times
+#: its start's distance to z* (:func:`linear_window`): beyond, F's higher-order terms rule it, not the iteration
+#: matrix (gd at h = 0.9 on the Dirac-GAN: local rate 1.0966, measured 1.00037 over 5,000 steps that reached a
+#: distance of 8.3 from 0.05, where the sigmoid saturates)
+LINEAR_WINDOW = 10.0
+#: ... when at least this many steps come before it (fewer: the whole run's rate is kept)
+LINEAR_WINDOW_STEPS = 8
+
+
+def linear_window(steps, dist) -> tuple[int, float] | None:
+    """``(k, rate)``: the rate per step fitted (:func:`gandynamics.runs.ratefit.fit_rate`) over a run's samples up to
+    step ``k``, the last before its distance to z* first exceeds :data:`LINEAR_WINDOW` times its start's; None where
+    the run never exceeds it, leaves within :data:`LINEAR_WINDOW_STEPS` steps, or no rate is fitted there.
+
+    ``steps``: (R,) the samples' step indices, from 0; ``dist``: (R,) their distances (NaN after a divergence)."""
+    from ..runs.ratefit import fit_rate
+    steps, dist = np.asarray(steps), np.asarray(dist, dtype=float)
+    if dist.size < 2 or not (np.isfinite(dist[0]) and dist[0] > 0):
+        return None
+    out = np.flatnonzero(~(dist <= LINEAR_WINDOW * dist[0]))  # (NaN: a divergence, outside too)
+    if not out.size or out[0] < 1:
+        return None
+    k = int(steps[out[0] - 1])
+    if k < LINEAR_WINDOW_STEPS:
+        return None
+    rate = float(fit_rate(steps[:out[0]], dist[None, :out[0]], np.array([k]))[0])
+    return (k, rate) if np.isfinite(rate) else None
+
+
 def sublinear_order(fld, trajectory, params=None) -> float:
     """The measured sublinear order of ``|F(z_k)|``: the least-squares slope of ``log |F(z_k)|`` against
     ``log k`` over the recorded states with ``k`` in the second half ``[K/2, K]`` of the run (``k >= 1``,
@@ -717,6 +746,9 @@ class RateRow:
     smallest_stable_step: float | None = None
     #: no stable step, and a multiplier outside the unit circle at every step (:func:`unstable_at_every_step`)
     unstable_at_every_step: bool = False
+    #: the last step the measured rate was fitted over, where it is not the whole run's (an unstable step's run, over
+    #: its steps within :data:`LINEAR_WINDOW` times its start's distance: :func:`linear_window`); else None
+    measured_until: int | None = None
 
     def to_dict(self) -> dict:
         return {"method": self.method, "step": self.step, "step_rule": self.step_rule, "local_rate": self.local_rate,
@@ -725,7 +757,7 @@ class RateRow:
                 "unstable_at_every_step": self.unstable_at_every_step, "measured_rate": self.measured_rate,
                 "start": self.start, "bound": self.bound, "bound_holds": self.bound_holds,
                 "bound_info": self.bound_info, "diverged_at": self.diverged_at, "ended": self.ended,
-                "options": self.options,
+                "options": self.options, "measured_until": self.measured_until,
                 "note": self.note}
 
 
@@ -884,6 +916,7 @@ def rates(fld, methods=("gd", "eg", "eftp"), step="optimal", params=None, region
                                        expected=loc, equilibrium=zstar, bound=run_bound, **mo)
                 except GandynamicsError as exc:
                     tr, unmeasured = None, f"not measured: {exc}"
+            window = None
             if tr is not None:
                 meas = float(tr.rate) if np.isfinite(tr.rate) else None
                 start = z0.tolist()
@@ -892,11 +925,22 @@ def rates(fld, methods=("gd", "eg", "eftp"), step="optimal", params=None, region
                 dist = np.asarray(tr.distance, dtype=float)
                 if dist.size and np.isfinite(dist[-1]):
                     far = (float(dist[0]), float(dist[-1]))
+                if loc is not None and loc >= 1 and m != "flow":
+                    window = linear_window(np.asarray(tr.times), dist)
+                    if window is not None:
+                        meas, whole = window[1], meas
+                        window = (window[0], whole)
             holds = None
             if b.factor is not None and meas is not None:
                 holds = bool(meas <= b.factor * (1 + 1e-9))
             note = unmeasured
-            if tr is not None and loc is not None and m != "flow" and (meas is None or meas > loc + 1e-2 or div is not None):
+            if window is not None:  # (an unstable step's run, measured while it stayed near its start)
+                big = float(np.nanmax(dist))
+                note = (f"measured over the first {window[0]} steps, while |z - z*| stayed within {LINEAR_WINDOW:zg} "
+                        f"times its start ({dist[0]:z.3g}): the linear regime, where rho rules; the run went on to "
+                        f"{big:z.3g}" + (f", and its rate over all its steps was {window[1]:z.6g}"
+                                         if window[1] is not None else ""))
+            elif tr is not None and loc is not None and m != "flow" and (meas is None or meas > loc + 1e-2 or div is not None):
                 T = iteration_matrix(m, A, h, **kw)
                 # (an iteration matrix that overflowed at a huge step has no SVD: its norm is beyond the doubles)
                 norm = float(np.linalg.norm(T, 2)) if np.all(np.isfinite(T)) else math.inf
@@ -931,7 +975,8 @@ def rates(fld, methods=("gd", "eg", "eftp"), step="optimal", params=None, region
                                 rule, note, ended,
                                 smallest_stable_step=smallest_stable_step(m, A, h_opt=h_opt, **kw)
                                 if h_max is not None else None,
-                                unstable_at_every_step=h_max is None and unstable_at_every_step(m, A, **kw)))
+                                unstable_at_every_step=h_max is None and unstable_at_every_step(m, A, **kw),
+                                measured_until=None if window is None else window[0]))
         except GandynamicsError as exc:
             rows.append(RateRow(m, None, None, None, None, None, None, None, None, {"note": str(exc)}, None, None,
                                 opts, "undefined", str(exc)))

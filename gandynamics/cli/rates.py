@@ -30,7 +30,9 @@ def add_parser(sub):
                     "equilibrium; docs/mathematics.md §0.4, §5.4), the locally optimal step and its rate, the largest stable "
                     "step (h_max; where the small steps are unstable too, a note gives the interval of stable steps), the global bound of the theorem from certified (mu, L) on the region (docs/mathematics.md §5; none "
                     "where no theorem applies or mu <= 0) and the rate measured on a simulated trajectory started "
-                    "in the region.  Rates are per step, on the distance to the equilibrium.  A GAN whose "
+                    "in the region (at an unstable step, over its steps while its distance to the equilibrium stays "
+                    "within 10 times its start's: the linear regime, where the local rate rules; the note says so, "
+                    "with the whole run's rate).  Rates are per step, on the distance to the equilibrium.  A GAN whose "
                     "expectations are sums over a quadrature rule gets a note when the Jacobian moves by more than "
                     "1e-6 (relative) with twice the nodes (docs/mathematics.md §0.6).",
         epilog="example: gandynamics rates dirac --reg r1:gamma=0.3 --methods gd,eg,eftp --optimal")
@@ -218,7 +220,8 @@ def run(args) -> int:
     for r in rows:
         if r.diverged_at is not None:
             notes[r.method] = (notes.get(r.method, "") + "; " if r.method in notes else "") + \
-                f"the measured trajectory {r.ended or f'ended at step {r.diverged_at}'} (rate fitted before it)"
+                f"the measured trajectory {r.ended or f'ended at step {r.diverged_at}'}" + \
+                ("" if r.measured_until is not None else " (rate fitted before it)")
         if r.step is None and r.step_rule != "undefined":  # (an undefined method's note says why)
             flat = r.optimal_rate is not None and abs(r.optimal_rate - 1) <= STABLE_TOL
             # (of a nonlinear F the linearisation cannot decide there: a centre manifold's x' = -1.5 x^3 converges)
