@@ -288,7 +288,11 @@ def test_a_portrait_names_the_verdict_of_a_run_that_does_not_converge(tmp_path, 
                  "--out", str(tmp_path / "p.png")]) == 0
     out = capsys.readouterr().out
     assert "eftp: bounded, not converging" in out and "gd: converging, rate " in out  # (gd's said in a few words)
-    assert "gd" in labels and any(t.startswith("eftp (bounded, not converging, ends 0.48 from z*)") for t in labels)
+    # (its distance over its last half as a band, 0.4807 to 0.4816 by the printed line: "ends 0.48 from z*" had read
+    # like a count, and a run's last distance on an orbit is only where it stopped on it, a figure review)
+    flat = [" ".join(t.replace("\u00a0", " ").replace("\u2212", "-").split()) for t in labels]  # (the key's wrap, its no-break spaces)
+    assert "gd" in flat and any(t.startswith("eftp (bounded, not converging: |z - z*| in [0.48, 0.48] over its last "
+                                             "half)") for t in flat), labels
 
 
 def test_the_default_portrait_window_holds_the_starts_near_its_edge():
@@ -1335,3 +1339,25 @@ def test_a_sweep_says_when_bounded_rows_fell_and_more_samples_would_read_them(ca
     t = SweepResult.load(tmp_path / "b.csv")
     assert code == 0 and t["verdict"][0] == "converging" and abs(t["algebraic"][0] + 0.5) < 0.03
     assert "fell to half or less" not in out + err
+
+
+@pytest.mark.parametrize("reading, said", [
+    ({"final_zero": True}, "ends at another zero of F"),
+    ({"spurious_fixed_point": True}, "stands at a spurious fixed point"),
+    ({"step_below_rounding": 1e-30, "final_residual": 1e-12}, "stuck: its steps below the state's rounding"),
+    ({"flat_F": True, "final_residual": 1e-40}, "stuck: F flat below the state's rounding (a saturated loss?)"),
+    ({"final_residual": 0.0}, "stuck: F flat below the state's rounding (a saturated loss?)"),
+    ({"final_residual": 0.3}, "stands still where F is not zero"),
+    ({"tail_min": 0.70711, "tail_max": 1.41421}, "|z - z*| in [0.71, 1.4] over its last half"),
+    ({}, "|z - z*| = 2.5 at its end"),
+])
+def test_a_portraits_key_says_where_a_run_that_does_not_converge_stands(reading, said):
+    """Each kind of run read neither converging nor diverged gets its own words in a portrait's key, in the order the
+    reading's flags are decided: a run stuck where a loss saturates was keyed "bounded, not converging" alone (the
+    terminal said "stuck"), and a bounded run "ends 1 from z*" (a count?) where its last half's band says what the
+    orbit is (a figure review)."""
+    import types
+
+    from gandynamics.cli.portrait import _not_converging_text
+    tr = types.SimpleNamespace(reading=reading, final_distance=2.5)
+    assert _not_converging_text(tr).replace("\u00a0", " ").replace("\u2212", "-") == said

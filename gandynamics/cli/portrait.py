@@ -177,6 +177,32 @@ def _converging_text(tr) -> str:
     return f"{text}, rate {rate:z.6g} per step" if text == "converging" and math.isfinite(rate) else text
 
 
+def _not_converging_text(tr) -> str:
+    """What the key says of a run read neither converging nor diverged, in a few words after its verdict: where it
+    stands still and why (the reading's ``final_zero``, ``spurious_fixed_point``, ``step_below_rounding``,
+    ``flat_F``, ``final_residual``), else its distance to z* over its last half as a band (an orbit's last
+    distance depends only on where the run stopped on it: "ends 1.4 from z*" and "ends 0.8 from z*" were said of
+    two runs on one ellipse, and "ends 1 from z*" read like a count, a figure review)."""
+    import math
+    r = tr.reading or {}
+    if r.get("final_zero"):
+        return "ends at another zero of F"
+    if r.get("spurious_fixed_point"):
+        return "stands at a spurious fixed point"
+    if r.get("step_below_rounding") is not None:
+        return "stuck: its steps below the state's rounding"
+    if r.get("flat_F") or r.get("final_residual") == 0.0:
+        return "stuck: F flat below the state's rounding (a saturated loss?)"
+    if r.get("final_residual") is not None:
+        return "stands still where F is not zero"
+    lo, hi = r.get("tail_min", math.nan), r.get("tail_max", math.nan)
+    dist = "|z\u00a0\u2212\u00a0z*|"  # (no-break spaces: the key's wrap broke it after "|z -"; a minus sign)
+    if math.isfinite(lo) and math.isfinite(hi):
+        return f"{dist} in [{lo:z.2g}, {hi:z.2g}] over its last half"
+    d = tr.final_distance
+    return f"{dist} = {d:z.2g} at its end" if math.isfinite(d) else ""
+
+
 def _verdict_tally(runs) -> str:
     """The verdicts of one method's runs from several starts other than "converging", said once for a factored key:
     ``""`` when every run converges, else `` (bounded, not converging: 4 of 4)``, ``(diverged: 1 of 4; stopped: 1 of
@@ -283,11 +309,9 @@ def run(args) -> int:
                 print(f"{plain[id(tr)]}: diverged at step {tr.diverged_at} ({tr.reason})")
             elif tr.verdict != "converging":  # (a run that settles beside z*, or circles, looked converged in the
                 # picture: eftp at h = 0.3 on jare-gaussian ends 0.48 from z*, bounded, a figure reviewer's finding)
-                d = tr.final_distance
                 print(f"{plain[id(tr)]}: {tr.describe()}")
-                lab += (f" ({tr.verdict}: ends at another zero of F)" if tr.reading.get("final_zero") else
-                        f" ({tr.verdict}: stands at a spurious fixed point)" if tr.reading.get("spurious_fixed_point")
-                        else f" ({tr.verdict}{f', ends {d:z.2g} from z*' if np.isfinite(d) else ''})")
+                said = _not_converging_text(tr)
+                lab += f" ({tr.verdict}{f': {said}' if said else ''})"
             elif not crowd:  # (a converging run said too, with its rate: a portrait of runs that all converged printed
                 # nothing but the file's name, and the reader could not tell it from one that read nothing)
                 print(f"{plain[id(tr)]}: {_converging_text(tr)}")
