@@ -1361,3 +1361,50 @@ def test_a_portraits_key_says_where_a_run_that_does_not_converge_stands(reading,
     from gandynamics.cli.portrait import _not_converging_text
     tr = types.SimpleNamespace(reading=reading, final_distance=2.5)
     assert _not_converging_text(tr).replace("\u00a0", " ").replace("\u2212", "-") == said
+
+
+def _ctrl_c():
+    """A Ctrl-C as the terminal sends it: SIGINT to this process (delivered to the main thread)."""
+    import os
+    import signal
+    import time
+    os.kill(os.getpid(), signal.SIGINT)
+    time.sleep(0.05)  # (the main thread takes it meanwhile)
+
+
+@pytest.mark.parametrize("phase", ["reading", "table", "report"])
+def test_a_ctrl_c_after_the_last_step_keeps_the_run(monkeypatch, capsys, tmp_path, phase):
+    """A Ctrl-C as a run of 1e8 steps ended, while its states were read or its report printed and its table written,
+    lost the whole run: "gandynamics: interrupted", exit 130, no report, no file (a new user's trial).  The phases
+    after the last step run whole through it: the report is printed, the table written with every step, the exit
+    status 130 and one line on standard error."""
+    import gandynamics.cli.simulate as S
+    import gandynamics.runs.trajectory as T
+    from gandynamics.cli import main
+    where = {"reading": (T, "_read"), "table": (T.Trajectory, "to_csv"), "report": (S, "_print_run")}[phase]
+    real = getattr(*where)
+
+    def late(*a, **k):
+        _ctrl_c()
+        return real(*a, **k)
+    monkeypatch.setattr(*where, late)
+    csv = tmp_path / "run.csv"
+    code = main(["simulate", "dirac", "--reg", "r1:gamma=0.5", "--method", "gd", "--step", "0.1", "--steps", "2000",
+                 "--csv", str(csv)])
+    out, err = capsys.readouterr()
+    assert code == 130, (code, err)
+    assert "verdict: converging" in out and "final (theta, psi)" in out, out
+    lines = csv.read_text().splitlines()
+    assert lines[-1].split(",")[0] == "2000", lines[-1]  # (the table's last row: the run's last step)
+    assert err.strip().splitlines()[-1].startswith("gandynamics: interrupted"), err
+
+
+def test_whole_raises_the_functions_own_keyboard_interrupt():
+    """engine.whole waited again on a future whose function had itself raised KeyboardInterrupt, and looped for ever
+    (each wait raised it again): it is raised."""
+    from gandynamics.runs.engine import whole
+
+    def fn():
+        raise KeyboardInterrupt
+    with pytest.raises(KeyboardInterrupt):
+        whole(fn)

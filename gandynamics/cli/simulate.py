@@ -260,6 +260,13 @@ def run(args) -> int:
     opts = with_cli_defaults(opts, [args.method])
     tr = simulate(fld, args.method, z0, steps, step, hyper, record_every=every,
                   bound=bound, engine=args.engine, **opts)
+    from .finishing import finish  # (a Ctrl-C while the run is printed and written: held until they are out)
+    code = finish(lambda: _results(args, fld, tr, z0), "the run's report and table")
+    return 130 if tr.options.get("interrupted") else code
+
+
+def _results(args, fld, tr, z0) -> int:
+    """Print (and write with --csv) the run ``tr``: the exit status."""
     if args.csv == "-":  # the table on standard output, what is printed below on standard error (as sweep --out -)
         import contextlib
         import io

@@ -495,6 +495,8 @@ def whole(fn) -> bool:
             fut.result()
             return interrupted
         except KeyboardInterrupt:
+            if fut.done() and isinstance(fut.exception(), KeyboardInterrupt):
+                raise  # (fn's own, not a Ctrl-C while waiting: raised again at every wait, it looped for ever)
             interrupted = True
 
 

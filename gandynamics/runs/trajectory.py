@@ -322,12 +322,21 @@ def simulate(field, method, z0, steps, step, params=None, *, record_every=1, bou
     # the reading of a long run's recorded states (half of them compared with the last, the verdict's samples) takes
     # seconds of its own after the bar: said when it does
     from ..log import notice_if_slow
-    with notice_if_slow(f"simulate: reading the {_count(len(rec))} recorded states of the run (verdict, rate) ..."):
-        tr = _read(field, m, o, p, z, K, res, rec, is_ev, is_sample, missing, zstar, zref, plan, hg, hd, beta, box,
-                   options, record_every, bnd, interrupted)
-    return _read_again_diverged_early(tr, K, lambda steps: simulate(
-        field, method, z0, steps, step, params, record_every=record_every, bound=bound, equilibrium=equilibrium,
-        engine=engine, progress=False, **options))
+    from .engine import whole
+
+    def reading():
+        with notice_if_slow(f"simulate: reading the {_count(len(rec))} recorded states of the run (verdict, rate) ..."):
+            tr = _read(field, m, o, p, z, K, res, rec, is_ev, is_sample, missing, zstar, zref, plan, hg, hd, beta,
+                       box, options, record_every, bnd, interrupted)
+        done.append(_read_again_diverged_early(tr, K, lambda steps: simulate(
+            field, method, z0, steps, step, params, record_every=record_every, bound=bound, equilibrium=equilibrium,
+            engine=engine, progress=False, **options)))
+    # (read whole through a Ctrl-C, which then marks the run interrupted: one that came as a run of 1e8 steps ended,
+    # while its states were read, lost the run, a new user's trial)
+    done: list = []
+    if whole(reading) and not done[0].options.get("interrupted"):
+        done[0] = dataclasses.replace(done[0], options=dict(done[0].options, interrupted=True))
+    return done[0]
 
 
 def _read_again_diverged_early(tr: Trajectory, K: int, run) -> Trajectory:
