@@ -570,9 +570,10 @@ def check_sidecar_not_foreign(path, head: str) -> None:
 
 
 def check_output_dir(path, what: str = "--out") -> Path:
-    """Validate an output *folder* before any computation: an existing writable folder, or a path whose
-    nearest existing ancestor is a writable folder (the missing folders are created when writing).  An
-    existing *file* is refused."""
+    """Validate an output *folder* before any computation: an existing writable folder, or a new one in an
+    existing writable folder (created when writing).  An existing *file* is refused, and so is a path whose parent
+    folder does not exist either: ``reproduce --out /nonexistent/x`` created both, a typo's stray folders (a new
+    user's trial), where a file's --out in a missing folder is refused."""
     if path is None or str(path).strip() == "":
         raise GandynamicsError(f"{what} needs a folder name")
     with path_refusals(f"{what} {str(path)!r}"):
@@ -591,6 +592,10 @@ def _check_output_dir(path, what: str) -> Path:
     anc = _nearest_existing(p)
     if not anc.is_dir():
         raise GandynamicsError(f"{what} {str(path)!r}: {str(anc)!r} is a file, not a folder")
+    parent = p.parent if str(p.parent) else Path(".")
+    if not parent.exists():
+        raise GandynamicsError(f"{what} {str(path)!r}: its parent folder {str(parent)!r} does not exist; give a new "
+                               "folder inside an existing one, or create the parent first")
     if not _writable_dir(anc):
         raise GandynamicsError(f"{what} {str(path)!r}: cannot create it inside {str(anc)!r} (not writable)")
     return p

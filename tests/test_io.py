@@ -143,7 +143,22 @@ def test_check_output_dir(tmp_path):
         check_output_dir(tmp_path / "f")
     with pytest.raises(GandynamicsError, match="is a file"):
         check_output_dir(tmp_path / "f" / "sub")
-    assert check_output_dir(tmp_path / "new" / "deeper") == tmp_path / "new" / "deeper"
+    assert check_output_dir(tmp_path / "new") == tmp_path / "new"
+
+
+@pytest.mark.parametrize("depth", [2, 3, 5])
+def test_an_output_folder_whose_parent_is_missing_is_refused_and_nothing_is_created(tmp_path, capsys, depth):
+    """``reproduce --out /nonexistent/x`` created both folders (as root, a new folder at the file system's root: a new
+    user's trial), where a file's --out in a missing folder is refused.  A new folder is made only inside an existing
+    one: any deeper path is refused, before any work, in the one-line form, and nothing is created."""
+    from gandynamics.cli import main
+    path = tmp_path.joinpath(*[f"typo{k}" for k in range(depth)])
+    with pytest.raises(GandynamicsError, match=r"its parent folder .* does not exist"):
+        check_output_dir(path)
+    assert main(["reproduce", "spectra", "--out", str(path)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("gandynamics: error: --out ") and "does not exist" in err[0], err
+    assert not (tmp_path / "typo0").exists()
 
 
 # ---- the target of a write: '~' expanded, links followed, devices / pipes / sockets refused (resolve_target)
