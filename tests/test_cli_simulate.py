@@ -1408,3 +1408,23 @@ def test_whole_raises_the_functions_own_keyboard_interrupt():
         raise KeyboardInterrupt
     with pytest.raises(KeyboardInterrupt):
         whole(fn)
+
+
+@pytest.mark.parametrize("shift", [0.0, 3.0])
+def test_a_portrait_of_a_game_with_no_zero_gives_its_window_as_offsets_from_its_centre(tmp_path, capsys, shift):
+    """F = (1 + e^(x - s), y) has no zero (its first part is above 1 everywhere, by hand): the window is centred on
+    the declared point or 0 and its hint said "(offsets from z*)" of a z* that does not exist (a new user).  It names
+    the centre; the offsets it gives hold the run (gd moves x down by at least h a step: from 1 + s to below s - 9 in
+    100 steps of 0.1)."""
+    from gandynamics.cli import main
+    game = tmp_path / "noeq.py"
+    game.write_text("import sympy as sp\nfrom gandynamics import Game\nx, y = sp.symbols('x y', real=True)\n"
+                    f"game = Game(theta=[x], psi=[y], loss_g=x + sp.exp(x - {shift}), loss_d=y**2 / 2, "
+                    f"equilibrium=({shift}, 0))\n")
+    assert main(["portrait", "--game", f"{game}:game", "--methods", "gd", "--step", "0.1", "--steps", "100",
+                 "--out", str(tmp_path / "p.png")]) == 0
+    out = capsys.readouterr().out
+    note = next(ln for ln in out.splitlines() if ln.startswith("note: gd leaves the window"))
+    assert f"(offsets from the centre ({shift:g}, 0))" in note and "z*" not in note, note
+    lo = float(note.split("--xlim=")[1].split(",")[0])
+    assert lo + shift <= shift - 9.0 + 1.0  # (the window reaches where the run went, in offsets from the centre)

@@ -250,6 +250,9 @@ def run(args) -> int:
     from ..plotting import equilibrium_point, slice_center
     star = equilibrium_point(fld, hyper)  # (the zero analyze and simulate use, also for a game that declares none)
     center = slice_center(fld, hyper, star=star)
+    # (the offsets of --xlim/--ylim are from z*, or where F has no zero found from the window's centre: a note said
+    # "(offsets from z*)" of a game with none, a new user)
+    about = "z*" if star is not None else f"the centre ({', '.join(f'{v:zg}' for v in center[[i, j]])})"
     if star is None:  # (the star would just be missing: say why)
         print(f"no zero of F found (from {'the point given by --equilibrium' if args.equilibrium else 'the declared equilibrium'}, "
               "or 0): nothing starred")
@@ -340,12 +343,12 @@ def run(args) -> int:
         none = sum(1 for c in cut if c[1] == c[2])
         print(f"note: {len(cut)} of the {len(trs)} runs leave the window {window} ({', '.join(c[0] for c in cut)})"
               f": drawn cut at its edges{f', {none} of them with no state inside' if none else ''}; "
-              f"{_window_hint(wx, wy, xlim, ylim, 'all of them')}")
+              f"{_window_hint(wx, wy, xlim, ylim, 'all of them', about)}")
     else:
         for lab, n_out, fin, at, far, wx, wy in cut:
             where = f"at {n_out:,} of its {fin:,} recorded points, the last at step {at:,}, ({far[0]:z.4g}, {far[1]:z.4g})"
             drawn = "no state of it is inside" if n_out == fin else "it is drawn cut at the edge"
-            print(f"note: {lab} leaves the window {window} {where}: {drawn}; {_window_hint(wx, wy, xlim, ylim, 'all of it')}")
+            print(f"note: {lab} leaves the window {window} {where}: {drawn}; {_window_hint(wx, wy, xlim, ylim, 'all of it', about)}")
     import matplotlib.pyplot as plt
     from ..log import notice_if_slow
     if every > 1:  # (a zig-zag across z* at every step was drawn as a one-sided approach from
@@ -437,16 +440,17 @@ def _room_for_starts(lim, values) -> tuple:
 CUT_NOTES = 3
 
 
-def _window_hint(wx, wy, xlim, ylim, what: str) -> str:
-    """The --xlim/--ylim that would hold ``what`` (the window ``wx`` x ``wy``, offsets from z*), while it is a window
-    worth looking at (a run that left for 1e300 has none: "--xlim/--ylim widen the window")."""
+def _window_hint(wx, wy, xlim, ylim, what: str, about: str = "z*") -> str:
+    """The --xlim/--ylim that would hold ``what`` (the window ``wx`` x ``wy``, offsets from ``about``: z*, or the
+    point the window is centred on where F has no zero found), while it is a window worth looking at (a run that left
+    for 1e300 has none: "--xlim/--ylim widen the window")."""
     import numpy as np
     with np.errstate(over="ignore", invalid="ignore"):
         width = max(wx[1] - wx[0], wy[1] - wy[0])
     if not np.isfinite(width) or width > 1e4 * max(xlim[1] - xlim[0], ylim[1] - ylim[0]):
         return "--xlim/--ylim widen the window"
     # (to 15 digits: a window far from 0, 1234560 to 1234582, printed to 6 was 1.23458e+06, short of the run)
-    return f"--xlim={wx[0]:z.15g},{wx[1]:z.15g} --ylim={wy[0]:z.15g},{wy[1]:z.15g} (offsets from z*) would hold {what}"
+    return f"--xlim={wx[0]:z.15g},{wx[1]:z.15g} --ylim={wy[0]:z.15g},{wy[1]:z.15g} (offsets from {about}) would hold {what}"
 
 
 def _titled(args, methods, step_given: bool, fld, hyper, own) -> str:
