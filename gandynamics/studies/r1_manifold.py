@@ -416,7 +416,10 @@ def _figure_leave_line(ctx, trs, flds):
         ax.set_xlabel("time t (GD: k h)")
         t = trs["free3", "flow", GAMMA].times * STEP
         E0 = START_FREE[1] ** 2 + START_FREE[3] ** 2
-        closed_form_tube(ax, t, E0 * np.exp(-GAMMA * t), label=r"closed form E(0) $e^{-\gamma t}$")
+        # (not a closed form of E, which obeys dE/dt = -2 gamma psi2^2 and oscillates about it: the mean decay of the
+        # linearisation, its eigenvalues' real part -gamma/2 twice over, drawn from E(0); "closed form", a figure review)
+        closed_form_tube(ax, t, E0 * np.exp(-GAMMA * t),
+                         label=r"E(0) $e^{-\gamma t}$ (mean decay)")
         ax.set_ylabel("θ2² + ψ2² (orthogonal energy)")
         ax.set_title("Orthogonal energy: conserved by the flow without R1,\ngrows under GD, decays with R1")
         # the legend in the lower left, below the decaying R1 curves' start and left of their end (above them, a y
