@@ -148,8 +148,16 @@ def study(ctx):
                 ctx.check(f"{game_name}, {label}: measured EFTP rate vs local rate (h = {H})", tr.rate, rho,
                           "simulate vs rates.local_rate (docs/mathematics.md §5.4)", tol=3e-3)
         if game_name == "dirac":
-            # one panel per variant (four axes dropped the fifth, reading R-b, from the zip)
-            with canvas(1, len(fields), figsize=(3.5 * len(fields), 4.1)) as (fig, axes):
+            # one panel per variant (four axes dropped the fifth, reading R-b, from the zip), in rows of three, the key
+            # in the last cell (five in a row made a figure 17 inches wide, its text 4 pt at a page's width: a figure
+            # review)
+            cols = 3
+            rows = -(-len(fields) // cols)
+            with canvas(rows, cols, figsize=(3.6 * cols, 3.7 * rows + 0.6)) as (fig, grid):
+                cells = list(np.ravel(grid))
+                axes, spare = cells[:len(fields)], cells[len(fields):]
+                for ax in spare:
+                    ax.set_axis_off()
                 shown = []
                 for ax, (label, fld), (_, tr, col) in zip(axes, fields, trs, strict=True):
                     phase_portrait(fld, xlim=(-1.5, 1.5), ylim=(-1.5, 1.5), n=31, density=0.7,
@@ -162,10 +170,14 @@ def study(ctx):
                 from ..plotting import portrait_handles
                 # (no "last state" entry: every panel's lies under the star; the trajectories keyed, their colour the
                 # panel's regularization: the key named the markers alone, a figure reviewer's finding)
-                runs = Line2D([], [], color="0.25", lw=2.0, label="EFTP trajectory (its colour: the panel's regularization)")
-                fig.legend(handles=[runs] + portrait_handles(last=any(shown)), loc="outside lower center", ncol=3)
-                fig.suptitle(f"Asymmetric regularization (readings R-a and R-b) on the Dirac-GAN: EFTP trajectories, h = {H}, "
-                             "start (1, 1); the colours tell the regularizations apart (every run is EFTP)")
+                runs = Line2D([], [], color="0.25", lw=2.0, label="EFTP trajectory\n(its colour: the panel's\nregularization)")
+                handles = [runs] + portrait_handles(last=any(shown))
+                if spare:
+                    spare[0].legend(handles=handles, loc="center", frameon=False)
+                else:
+                    fig.legend(handles=handles, loc="outside lower center", ncol=3)
+                fig.suptitle(f"Asymmetric regularization (readings R-a and R-b) on the Dirac-GAN:\nEFTP trajectories, "
+                             f"h = {H}, start (1, 1); the colours tell the regularizations apart (every run is EFTP)")
                 ctx.save(fig, stem, "Dirac-GAN: streamlines of each regularized field with its EFTP trajectory")
         with canvas(figsize=(8.8, 4.4)) as (fig, ax):
             convergence(trs, rates=pred, ax=ax, legend="outside",
