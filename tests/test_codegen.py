@@ -322,8 +322,12 @@ def test_a_ctrl_c_during_a_first_compile_lets_it_finish_and_is_reported(tmp_path
             done.append(True)
 
         threading.Timer(0.2, lambda: os.kill(os.getpid(), signal.SIGINT)).start()
+        said = []
+        monkeypatch.setattr("gandynamics.log.notice", said.append)
         assert codegen.first_call_once("compile-test", slow_call) is True
         assert done == [True]
+        # (said at once, while the call still runs: a Ctrl-C during a first compile seemed ignored, a new user)
+        assert len(said) == 1 and said[0].startswith("Ctrl-C: stopping as soon as the compile under way has finished")
         assert codegen.first_call_once("compile-test", lambda: done.append(1)) is False and done == [True, 1]
         with pytest.raises(ZeroDivisionError):  # an error of the call itself reaches the caller
             codegen.first_call_once("compile-test", lambda: 1 / 0)
