@@ -114,3 +114,91 @@ def test_a_good_command_line_leaves_no_names_waiting(capsys):
     assert main(["analyze", "dirac", "--reg", "r1:gamma=0.3"]) == 0
     assert "game: dirac" in capsys.readouterr().out
     assert take_waiting() == []
+
+
+def _left_out_cases():
+    """(command, what is left out, its flags): every required option of every command, and every required group of
+    options (cycle's --from-hopf | --init), read from the parser (a new one is covered when it is added)."""
+    import argparse
+
+    from gandynamics.cli import build_parser
+    sub = next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction))
+    out = []
+    for cmd, sp in sub.choices.items():
+        for a in sp._actions:
+            if a.required and a.option_strings:
+                out.append((cmd, a.option_strings[-1], list(a.option_strings)))
+        for g in sp._mutually_exclusive_groups:
+            if g.required:
+                flags = [o for a in g._group_actions for o in a.option_strings]
+                out.append((cmd, " | ".join(a.option_strings[-1] for a in g._group_actions), flags))
+    return out
+
+
+LEFT_OUT = _left_out_cases()
+
+#: the other mistakes put beside a required option left out: (what is changed, the words that name it)
+#: ``game``: the GAME replaced by an unknown name; ``option``: a mistyped option added; ``param``: a --param no game
+#: has; ``value``: the base line's first other option given a value of no meaning (from BASE: the command's own)
+OTHER = ("game", "option", "param", "value")
+
+
+def test_the_generator_sees_every_required_option():
+    assert {c for c, _, _ in LEFT_OUT} == {"simulate", "sweep", "constants", "check", "continue", "cycle", "portrait"}
+    assert ("simulate", "--step", ["--step"]) in LEFT_OUT and ("cycle", "--from-hopf | --init",
+                                                              ["--from-hopf", "--init"]) in LEFT_OUT
+
+
+def _without(argv, flags):
+    """``argv`` with each of ``flags`` and its value taken out."""
+    out, skip = [], False
+    for i, t in enumerate(argv):
+        if skip:
+            skip = False
+        elif t in flags:
+            skip = True
+        else:
+            out.append(t)
+    return out
+
+
+@pytest.mark.parametrize("cmd, left, flags", LEFT_OUT, ids=[f"{c} {o}" for c, o, _ in LEFT_OUT])
+@pytest.mark.parametrize("other", OTHER)
+def test_a_required_option_left_out_is_named_with_the_other_mistakes(capsys, tmp_path, cmd, left, flags, other):
+    """argparse refused a required option left out alone, before any other check: `simulate dirx --param a=x` without
+    --steps named --steps, and the game and the value on the next runs (a tester).  For every required option (and
+    required group) of every command, a command line that leaves it out and makes one other mistake of each kind: both
+    named in one line ``gandynamics: error: ...``, the option with the command's example, exit status 2, nothing on
+    standard output, nothing written (``cli._Parser``: a placeholder in the option's place; ``common.names_waiting``)."""
+    from test_cli_bad_input import BASE
+    argv = _without([t.replace("{tmp}", str(tmp_path)) for t in BASE[cmd]], flags)
+    if other == "game":
+        argv[1], named = "nogame", "unknown game 'nogame'"
+    elif other == "option":
+        argv, named = argv + ["--zzqx", "1"], "unrecognized arguments: --zzqx"
+    elif other == "param":
+        argv, named = argv + ["--param", "zzqx=1"], "unknown parameter 'zzqx'"
+    else:  # the first option of the base line left, given a value of no meaning (none: a value of its own)
+        opts = [t for t in argv[2:] if t.startswith("--") and t not in ("--reg", "--no-progress")]
+        if not opts:
+            opts = ["--steps"] if cmd != "cycle" else ["--points"]
+            argv += [opts[0], "1"]
+        argv[argv.index(opts[0]) + 1] = "@bad@"
+        named = opts[0]
+    line = one_line_error(capsys, argv)
+    head = "one of the arguments" if " | " in left else "the following arguments are required:"
+    assert head in line and left.split(" | ")[0] in line and f"; e.g. gandynamics {cmd}" in line, (argv, line)
+    assert named in line, (argv, line)
+    assert "left-out" not in line and "Traceback" not in line, line  # (the placeholder never shown)
+    assert not list(tmp_path.iterdir()), (argv, list(tmp_path.iterdir()))
+
+
+def test_a_required_option_left_out_alone_is_named_alone(capsys):
+    """With no other mistake, the line is argparse's (the option, the example), as before: no refusal of the
+    placeholder that stands in the option's place while the other checks run (its value quoted by a check)."""
+    line = one_line_error(capsys, ["check", "dirac", "--reg", "r1", "--mu", "0.1"])
+    assert line == ("gandynamics: error: the following arguments are required: --region; e.g. gandynamics check dirac "
+                    "--reg asymmetric:eps=0.5,gamma=1,tikhonov_on=generator --region ball:0.5 --mu 0.4 --lipschitz 2")
+    line = one_line_error(capsys, ["simulate", "dirac"])
+    assert line.startswith("gandynamics: error: the following arguments are required: --method, --steps, --step; "
+                           "e.g. gandynamics simulate ") and line.count(";") == 1, line

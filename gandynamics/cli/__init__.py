@@ -1,7 +1,9 @@
 """The ``gandynamics`` command: a thin layer over the library (argument parsing and printing only).
 
 Each subcommand lives in its own module with ``add_parser(subparsers)`` and ``run(args) -> int``.
-Bad input prints one line ``gandynamics: error: ...`` and exits with status 2.  Around every command,
+Bad input prints one line ``gandynamics: error: ...`` and exits with status 2, naming every mistake of the command
+line: a mistyped option and a required option left out (the parser's own refusals) wait for the command's checks of
+its names and values and are said with them (:meth:`_Parser.parse_args`, :func:`.common.names_waiting`).  Around every command,
 :func:`main` also keeps the terminal clean: warnings from numpy/matplotlib are silenced (gandynamics' own
 notices, :class:`~gandynamics.errors.GandynamicsWarning`, print as one line ``gandynamics: warning: ...``, held
 until the command shows something else so that an error stays one line: :mod:`.held`),
@@ -95,6 +97,7 @@ class _Parser(argparse.ArgumentParser):
         self._negative_number_matcher = NEGATIVE_NUMBER
 
     def _get_values(self, action, arg_strings):
+        self._seen.add(action)  # (a required option or group given: _missing_required)
         # every option the user typed is recorded (``args.given_options``, read by common.given): an option
         # that does not apply to what was asked is refused by name, also when it has a default value
         if action.option_strings:
@@ -132,16 +135,68 @@ class _Parser(argparse.ArgumentParser):
         self._argv = list(args) if args is not None else sys.argv[1:]  # (for error(): an option mistyped)
         outer, self._given = getattr(self, "_given", None), set()
         outer_typed, self._typed = getattr(self, "_typed", None), {}
+        outer_seen, self._seen = getattr(self, "_seen", None), set()
+        # a required option left out is not argparse's refusal, which ends the parse alone: a command whose checks
+        # all run before any work (one with a GAME: common.build_field) is run with a placeholder in its place, and
+        # the option named with every other mistake of the command line, in one line (_missing_required). The
+        # options stay required outside a parse (the usage line, --help and the tests read ``required``)
+        deferred = self._defers_required()
+        held = [a for a in self._actions if a.required and a.option_strings] if deferred else []
+        groups = [g for g in self._mutually_exclusive_groups if g.required] if deferred else []
+        for x in (*held, *groups):
+            x.required = False
         try:
             ns, extras = super().parse_known_args(args, namespace)
             ns.given_options = set(getattr(ns, "given_options", set())) | self._given
+            if held or groups:
+                self._missing_required(ns, held, groups)
             return ns, extras
         finally:
+            for x in (*held, *groups):
+                x.required = True
             self._given = outer if outer is not None else set()
             self._typed = outer_typed if outer_typed is not None else {}
+            self._seen = outer_seen if outer_seen is not None else set()
+
+    def _defers_required(self) -> bool:
+        """Whether a required option left out is said with the command line's other mistakes: the parser is a
+        command's with a GAME, whose ``run`` checks every value (:class:`.common.gathered`, ``build_field``) before it
+        computes or writes anything."""
+        return any(a.dest == "game" and not a.option_strings for a in self._actions)
+
+    def _missing_required(self, ns, held, groups) -> None:
+        """Record on ``ns`` the required options ``held`` and groups ``groups`` the command line left out:
+        ``ns.missing_required``, argparse's words with the command's first example ("the following arguments are
+        required: --steps; e.g. gandynamics simulate ..."), and a placeholder in each one's place
+        (:func:`.common.placeholder`), which every check passes over."""
+        from .common import placeholder
+        missing = [a for a in held if a not in self._seen]
+        said = []
+        if missing:
+            said.append("the following arguments are required: "
+                        + ", ".join(argparse._get_action_name(a) for a in missing))
+        for g in groups:
+            if not any(a in self._seen for a in g._group_actions):
+                said.append("one of the arguments " + " ".join(
+                    argparse._get_action_name(a) for a in g._group_actions if a.help is not argparse.SUPPRESS)
+                    + " is required")
+        for a in missing:
+            value = placeholder(a.option_strings[-1])
+            setattr(ns, a.dest, [value] if isinstance(a, argparse._AppendAction) else value)
+        if said:
+            ns.missing_required = self._with_example("; ".join(said))
+
+    def _with_example(self, message: str) -> str:
+        """``message`` (a required option left out) with the command's first example: argparse named the option
+        alone, with no word of a value it takes (a new user's first `gandynamics simulate dirac`)."""
+        if (self.epilog or "").startswith("example"):
+            message += f"; e.g. {self.epilog.split(':', 1)[1].split(';')[0].strip()}"
+        return message
 
     def parse_args(self, args=None, namespace=None):
         ns, extras = self.parse_known_args(args, namespace)
+        missing = getattr(ns, "missing_required", None)
+        problems = []
         if extras:  # (argparse's message, with the near misses among the command's own options: --betta -> --beta)
             options = []
             sub = getattr(self, "_subparsers", None)
@@ -151,8 +206,20 @@ class _Parser(argparse.ArgumentParser):
                                                                              dict) else None
                 if p is not None:
                     options = [o for a in p._actions for o in a.option_strings if o.startswith("--")]
-            self.error(_unrecognized(extras, options))
-        return ns
+            # an option mistyped where a required one is left out (--methd eg): named, its value not (the value of
+            # the option the user meant; a stray word is named when no option is mistyped)
+            typed = [e for e in extras if e.startswith("--") and e != "--"] if missing else []
+            problems.append(_unrecognized(typed or extras, options))
+        if missing:
+            problems.append(missing)
+        if not problems:
+            return ns
+        if missing or hasattr(ns, "game"):
+            # a command that checks every value before any work (one with a GAME): run to name its other mistakes too,
+            # in the same line (common.names_waiting); `simulate dirx --steps 0 --methd gd` named the option alone
+            ns.parse_problems = problems
+            return ns
+        self.error("; ".join(problems))
 
     def error(self, message):  # one line, exit status 2 (argparse's own convention too)
         if message.startswith("the following arguments are required"):
@@ -164,10 +231,8 @@ class _Parser(argparse.ArgumentParser):
                      and not any(o.startswith(t.split("=", 1)[0]) for o in options)]
             if typed:
                 message = f"{_unrecognized(typed, options)}; {message}"
-        if "required" in message and (self.epilog or "").startswith("example"):
-            # a required option left out: argparse named it alone, with no word of a value it takes (a new user's first
-            # `gandynamics simulate dirac`); the command's first example shows one
-            message += f"; e.g. {self.epilog.split(':', 1)[1].split(';')[0].strip()}"
+        if "required" in message:  # (a required argument of a command that has no GAME: cache's ACTION)
+            message = self._with_example(message)
         sys.stderr.write(f"gandynamics: error: {message}\n")
         raise SystemExit(2)
 

@@ -211,15 +211,40 @@ _WAITING: contextvars.ContextVar = contextvars.ContextVar("gandynamics_names_wai
 _OPEN: contextvars.ContextVar = contextvars.ContextVar("gandynamics_gathered_open", default=0)
 
 
+#: the text of a placeholder (:func:`placeholder`): a refusal that quotes it is about an option left out, said already
+LEFT_OUT = "@@required-option-left-out@@"
+#: whether the command line runs with placeholders (a required option left out): its run only names mistakes
+_PLACEHOLDERS: contextvars.ContextVar = contextvars.ContextVar("gandynamics_placeholders", default=False)
+
+
+def placeholder(flag: str) -> str:
+    """The value a required option ``flag`` left out has while its command runs to name the command line's other
+    mistakes (``cli._Parser``): a text no user types, which every :class:`gathered` check passes over (a check given
+    it is not run) and whose refusals are dropped (:func:`joined`: one that quotes it is about the option, which is
+    said as left out)."""
+    return f"{LEFT_OUT}{flag.lstrip('-')}"
+
+
+def _holds_placeholder(x) -> bool:
+    """Whether ``x`` (a check's argument: a text, or a list or tuple of them) is or holds a :func:`placeholder`."""
+    if isinstance(x, str):
+        return LEFT_OUT in x
+    if isinstance(x, (list, tuple)):
+        return any(_holds_placeholder(v) for v in x)
+    return False
+
+
 def refusals(exc: BaseException) -> list[str]:
     """The refusals a GandynamicsError says: those it joined (:func:`joined`), else its message."""
-    return list(getattr(exc, "refusals", None) or [str(exc)])
+    said = getattr(exc, "refusals", None)
+    return list(said) if said is not None else [str(exc)]
 
 
 def joined(messages) -> GandynamicsError:
     """One GandynamicsError saying every one of ``messages`` once, in order, joined by ``"; "`` (its ``refusals``:
     the list, so that a block it joins says each of them once, not twice)."""
-    items = list(dict.fromkeys(messages))
+    # (a refusal of a placeholder's value is the option's left out, said by the parser: dropped)
+    items = [m for m in dict.fromkeys(messages) if m and LEFT_OUT not in m]
     err = GandynamicsError("; ".join(items))
     err.refusals = items
     return err
@@ -251,6 +276,8 @@ class gathered:
         self.found = []
 
     def __call__(self, fn, *a, **k):
+        if _holds_placeholder(a) or _holds_placeholder(tuple(k.values())):  # (an option left out: said as such)
+            return None
         try:
             return fn(*a, **k)
         except GandynamicsError as exc:
@@ -264,11 +291,16 @@ class gathered:
     def __exit__(self, kind, exc, tb):
         _OPEN.reset(self._token)
         if kind is not None and not issubclass(kind, GandynamicsError):
-            return False
+            if not (_PLACEHOLDERS.get() and issubclass(kind, Exception)):
+                return False
+            # a value read around its check where a required option was left out (simulate's --method.strip()): the
+            # command line is refused, with what was found so far
+            exc, kind = None, GandynamicsError
         found = (take_waiting() if _OPEN.get() == 0 else []) + self.found
-        if found:
+        if found or (kind is not None and exc is None):
             raise joined(found + (refusals(exc) if exc is not None else [])) from None
         return False
+
 
 
 def name_problems(args) -> list[str]:
@@ -299,20 +331,46 @@ def names_waiting(args):
     checks its values in one), by :func:`build_field` (before any game is built), or with a GandynamicsError the
     command raises itself.  A command that would end with names still unsaid is refused then (none does: each builds
     its field).  `simulate nogame --steps 0` and `analyze nogame --param c=x` named the game alone, the value on the
-    next run (a review)."""
-    token = _WAITING.set(name_problems(args))
+    next run (a review).
+
+    The parser's own refusals wait first (``args.parse_problems``: an option mistyped, a required option left out,
+    ``cli._Parser.parse_args``): `simulate dirx --param a=x` without --steps named the missing option alone, the rest
+    on the next runs.  A required option left out runs the command with a :func:`placeholder` in its place: only to
+    name the other mistakes, none of its work (its first check block refuses the line)."""
+    problems = list(getattr(args, "parse_problems", None) or [])
+    placeholders = _PLACEHOLDERS.set(bool(getattr(args, "missing_required", None)))
     try:
-        yield
-        left = take_waiting()
-        if left:
-            raise joined(left)
-    except GandynamicsError as exc:
-        left = take_waiting()
-        if left:
-            raise joined(left + refusals(exc)) from None
-        raise
+        token = _WAITING.set(problems + _name_problems_around(args))
+        try:
+            yield
+            left = take_waiting()
+            if left:
+                raise joined(left)
+        except GandynamicsError as exc:
+            left = take_waiting()
+            if left:
+                raise joined(left + refusals(exc)) from None
+            raise
+        except Exception:  # (a value read around its checks where a placeholder stands: the line is refused)
+            left = take_waiting()
+            if left and _PLACEHOLDERS.get():
+                raise joined(left) from None
+            raise
+        finally:
+            _WAITING.reset(token)
     finally:
-        _WAITING.reset(token)
+        _PLACEHOLDERS.reset(placeholders)
+
+
+def _name_problems_around(args) -> list[str]:
+    """:func:`name_problems`, where a required option left out (a placeholder) may make a method check fail otherwise
+    than by a refusal: what it found before."""
+    try:
+        return name_problems(args)
+    except Exception:
+        if not _PLACEHOLDERS.get():
+            raise
+        return _field_name_problems(args) if hasattr(args, "game") else []
 
 
 def build_field(args):

@@ -101,15 +101,25 @@ def check_methods(args) -> None:
 
 def run(args) -> int:
     from ..analysis.continuation import continuation
-    from ..errors import GandynamicsError
     from .common import build_field, dumps, game_label, parse_vector, quiet
     from .common import refuse_inapplicable
-    refuse_inapplicable(args, [("seeds", args.vary2 is not None, "with --vary2 NAME=LO:HI (two-parameter mode)")])
-    name, lo, hi = parse_vary(args.vary)
-    if args.beta is not None and args.method != "momentum":  # it was ignored
-        raise GandynamicsError(f"--beta applies to --method momentum only, not to "
-                               f"{'the flow' if args.method is None else args.method}")
-    fld, hyper = build_field(args)
+    from .common import gathered, refuse
+    from ..validate import whole
+    with gathered() as check:  # (the values that need no game, and the game, refused together)
+        check(refuse_inapplicable, args, [("seeds", args.vary2 is not None,
+                                           "with --vary2 NAME=LO:HI (two-parameter mode)")])
+        varied = check(parse_vary, args.vary)
+        if args.beta is not None and args.method != "momentum":  # it was ignored
+            check(refuse, f"--beta applies to --method momentum only, not to "
+                          f"{'the flow' if args.method is None else args.method}")
+        elif args.beta is not None:
+            check(_num, args.beta, "--beta")
+        step = check(_num, args.step, "--step", positive=True) if args.step is not None else None
+        if args.method is None and args.step is not None:
+            check(refuse, "--step applies to a discrete --method only")
+        mp = check(whole, args.max_points, "--max-points", lo=2)
+        built = check(build_field, args)
+    (name, lo, hi), (fld, hyper) = varied, built
     from .common import given_values, refuse_set_twice
     # (the varied value had silently won; --beta is momentum's, unless the game has a beta of its own, which --vary
     # names)
@@ -120,11 +130,6 @@ def run(args) -> int:
     if args.beta is None:  # momentum's coefficient as in every command (at 0 momentum is gd: its branch was gd's)
         from .simulate import with_cli_defaults
         args.beta = str(with_cli_defaults({}, [args.method] if args.method else []).get("beta", 0.0))
-    step = _num(args.step, "--step", positive=True) if args.step is not None else None
-    if args.method is None and step is not None:
-        raise GandynamicsError("--step applies to a discrete --method only")
-    from ..validate import whole
-    mp = whole(args.max_points, "--max-points", lo=2)
     start = parse_vector(args.start, fld.n, "--start", fld.names) if args.start else None
     hyper.pop(name, None)
     if args.vary2:

@@ -231,7 +231,7 @@ def run(args) -> int:
     import numpy as np
     from ..errors import GandynamicsError
     from ..io import atomic_savefig
-    from .common import build_field, gathered
+    from .common import build_field, gathered, given
     from .simulate import method_option_values, refuse_unused_method_options, with_cli_defaults
     step_given = args.step is not None
     with gathered() as check:  # (every value, both output paths and the game, refused together)
@@ -240,7 +240,9 @@ def run(args) -> int:
         chosen = check(methods_list, args) or []
         check(refuse_unused_method_options, args, chosen)  # an option no chosen method takes would be ignored
         # (the game is built only when the output paths are good: nothing is computed before they are checked)
-        built = check(build_field, args) if out is not None and (anim_out is not None or args.animate is None) else None
+        # (or --out left out: nothing is written, the line is refused with the game's mistakes too)
+        built = (check(build_field, args) if (out is not None or not given(args, "out"))
+                 and (anim_out is not None or args.animate is None) else None)
         plane = check(_plane_values, args, *built) if built is not None and args.steps is not None else None
     # (checked above by the chosen methods' declarations, with the flags' names; momentum's beta -0.5 when not given)
     given = with_cli_defaults(method_option_values(args), chosen)

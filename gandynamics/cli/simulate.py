@@ -237,18 +237,21 @@ def run(args) -> int:
     from ..simulate import simulate
     from ..validate import whole
     from .common import build_field, gathered, parse_vector, refuse
-    with gathered() as check:  # (the values that need no game, before the game is built, refused together)
+    with gathered() as check:  # (every value and the game, refused together)
         if args.csv == "-" and args.json:  # (both on standard output)
             check(refuse, "--csv - and --json both write to standard output; give one of them")
         if args.csv and args.csv != "-":
             from ..io import check_output_path
             check(check_output_path, args.csv, "--csv", (".csv",), sidecar=True, kind="trajectory table")  # before any computation (and its provenance)
+        paths_ok = not check.found  # (the game is built only when they are good: nothing computed before)
         check(refuse_unused_method_options, args, [args.method.strip()])
         bound = check(_bound, args.bound)
         steps = check(parse_steps, args.steps)
         every = check(whole, args.record_every, "--record-every")
         step = check(parse_step, args.step)  # (required by the parser)
-    fld, hyper = build_field(args)
+        # (the game with them: `simulate dirac --steps 0 --param zz=1` named --steps alone, zz on the next run)
+        built = check(build_field, args) if paths_ok else None
+    fld, hyper = built
     with gathered() as check:  # (the values read with the game's size and options)
         z0 = check(parse_vector, args.init, fld.n, "--init", fld.names) if args.init else None
         opts = check(method_options, args, fld)

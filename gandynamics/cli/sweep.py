@@ -151,6 +151,7 @@ def run(args) -> int:
                   sidecar=out.lower().endswith(".csv"), kind="sweep table")
             from ..runs.results import check_table_modules
             check(check_table_modules, out, "--out")  # (.nc needs xarray)
+        paths_ok = not check.found  # (the game is built only when it is good: nothing computed before)
         check(whole, args.seed, "--seed", lo=0)
         samples = check(whole, args.samples, "--samples", lo=2)
         check(refuse_inapplicable, args, [("seed", args.random_inits is not None, "with --random-inits N:LO:HI")])
@@ -166,7 +167,9 @@ def run(args) -> int:
             if name in grid:
                 check(refuse, f"grid axis {name!r} given twice")
             grid[name] = (count, build)
-    fld, hyper = build_field(args)
+        # (the game with them, no cluster started: `sweep dirac --steps 0 --param zz=1` named --steps alone)
+        built = check(build_field, args) if paths_ok else None
+    fld, hyper = built
     from .common import given_values, refuse_set_twice
     # a grid axis over a value the command line set already (--reg r1:gamma=0.5 with --grid gamma, --beta with
     # --grid beta): the grid had silently replaced it (--step with --grid step is refused below, with its own words)
