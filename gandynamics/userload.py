@@ -4,7 +4,9 @@ FACTORY names a :class:`~gandynamics.game.Game` or :class:`~gandynamics.game.GAN
 ``--param`` value is a hyperparameter of the field), or a factory: it is called with no arguments (or with the
 ``--param`` values it names as keyword parameters, converted to the type of the parameter's default like the
 built-in games' parameters; the remaining ``--param`` values are hyperparameters of the field) and must return a
-Game or GAN.  Example file (``--game mygame.py:game``, ``--game mygame.py:tilted``)::
+Game or GAN.  A name is matched exactly (no abbreviation); a factory taking ``**kwargs`` is given every name it does
+not declare; a name given to the factory that is also a hyperparameter of the field must give both the same value
+(``cli.common`` refuses it otherwise: the hyperparameter silently kept its default).  Example file (``--game mygame.py:game``, ``--game mygame.py:tilted``)::
 
     import sympy as sp
     from gandynamics import Game

@@ -96,7 +96,9 @@ def add_game_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--reg", action="append", default=[], metavar="NAME[:key=value,...]",
                    help="a regularizer, repeatable, e.g. r1:gamma=0.3 or asymmetric:eps=0.1,gamma=1,tikhonov_on=discriminator")
     p.add_argument("--param", action="append", default=[], metavar="key=value",
-                   help="a game parameter (e.g. d=3) or a hyperparameter value (e.g. gamma=0.5); repeatable")
+                   help="a game parameter (e.g. d=3) or a hyperparameter value (e.g. gamma=0.5); repeatable. A name is "
+                        "matched exactly; one that is both (a game's parameter and a regularizer's strength) must give "
+                        "them one value: set the strength with --reg NAME:key=VALUE")
     p.add_argument("--equilibrium", metavar="v1,v2,...", default=None,
                    help="the equilibrium to study in place of the game's declared one (all parameters, generator "
                         "first; taken as a declared one is: the zero of F Newton's method finds from it): every "
@@ -396,6 +398,7 @@ def build_field(args):
         hyper = made[1] if made is not None else {}
         if fld is not None:
             check(_refuse_unknown_hyper, args, fld, hyper, regs[1])
+            check(_refuse_two_meanings, args, fld, made[2], params)
             for k in (k for k in hyper if k in fld.defaults):  # (each value, not the first wrong one alone)
                 check(fld.hyper_value, k, hyper[k])
     fld.param_vector(hyper)  # validates values (and the model's conditions on several of them)
@@ -530,6 +533,40 @@ def _refuse_unknown_hyper(args, field, hyper: dict, named: dict) -> None:
     hint = "; ".join(f"{k} is a parameter of the regularizer{'s' if len(o) > 1 else ''} {', '.join(o)} "
                      f"(add e.g. --reg {o[0]}:{k}=VALUE)" for k, o in sorted(owners.items()) if o)
     raise GandynamicsError(names_refusal(unknown, "parameter", acc) + (f"; {hint}" if hint else ""))
+
+
+def _refuse_two_meanings(args, field, given: dict, params: dict) -> None:
+    """Refuse every --param that names both a parameter of the game (a built-in game's, or a keyword of a user's
+    factory, also one its ``**kwargs`` takes: it was given to the game) and a hyperparameter of ``field`` that it does
+    not set: `jare-gaussian --reg instance-noise --param sigma=0.3` set the game's sigma and left the noise's at 0.7,
+    without a word, and a factory ``f(a=1)`` whose game declares a hyperparameter ``a`` of its own default was given
+    --param a while its hyperparameter kept that default.  A name whose two meanings get the same value is one value
+    (quadratic's ``a``: its factory makes it the default of its hyperparameter ``a``).  Each one, with the names
+    accepted and how to set the other value."""
+    from ..regularizers import strength_symbols
+    owners = {sym.name: (reg, key) for reg, _, syms in strength_symbols(field.model, field.regularizers)
+              for key, sym in syms.items()}
+    game = (f"of the game's factory {args.game_file}" if getattr(args, "game_file", None)
+            else f"of the game {args.game}")
+    said = []
+    for k, v in given.items():
+        if k not in field.defaults:
+            continue
+        try:
+            if float(v) == float(field.defaults[k]):
+                continue
+        except (TypeError, ValueError):
+            pass
+        if k in owners:
+            reg, key = owners[k]
+            other, how = (f"the strength {key} of --reg {reg.name}",
+                          f"set the regularizer's with --reg {reg.name}:{key}=VALUE")
+        else:
+            other, how = ("a hyperparameter of the game it makes", "give them two names in the game's file")
+        said.append(f"--param {k}={params.get(k, v)} names two values: the parameter {k} {game}, which it sets, and "
+                    f"{other}, which stays {field.defaults[k]:zg}; {how}")
+    if said:
+        raise joined(said)
 
 
 def game_label(fld) -> str:
