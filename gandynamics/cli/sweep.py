@@ -27,8 +27,9 @@ def add_parser(sub):
                     "saturates far from the equilibrium and the sigmoid's gradient underflows, or where the step is too "
                     "small; simulate from its start says which, with the numbers and what to try), the flags diverged and finished (True/False; finished "
                     "is False only for the rows a Ctrl-C left not run, a diverged row is finished) and "
-                    "step; then print how many trajectories have each verdict, with what it means, and how many decay "
-                    "like a power of k.  Grid "
+                    "step; then print how many trajectories have each verdict, with what it means, the measured rates "
+                    "of each method's converging rows (median, range and the fastest row with its grid values; a "
+                    "line per grid point for a grid of at most 6 points), and how many decay like a power of k.  Grid "
                     "axes: the game's hyperparameters (e.g. gamma), step, step_g, step_d, beta (the beta column is NaN in "
                     "the rows of a method that has none).",
         epilog="example: gandynamics sweep dirac --reg r1 --method gd --steps 1000 --grid gamma=0:2:101 "
@@ -58,7 +59,8 @@ def add_parser(sub):
                         "(pandas.read_csv(..., comment='#') skips them) and the summary to standard error.  An existing "
                         "file is replaced only if it is a sweep table gandynamics wrote (another file, or a "
                         "trajectory's table of simulate --csv, is refused: give another name or remove it)")
-    p.add_argument("--json", action="store_true", help="print the summary as JSON (counts by verdict, time, file)")
+    p.add_argument("--json", action="store_true", help="print the summary as JSON (counts by verdict, rates of the "
+                   "converging rows by method, time, file)")
     p.add_argument("--no-progress", action="store_true",
                    help="never show a progress bar, nor the estimate of how long a long sweep will take (a sweep "
                         "with more than 10 s to go says it after 2 s otherwise; the bar is shown only when standard "
@@ -222,6 +224,7 @@ def run(args) -> int:
         from .common import dumps
         print(dumps({"rows": n, "steps": steps, "methods": methods, "seconds": dt, "verdicts": tally,
                      "verdicts_by_method": {m: res.verdict_counts(m) for m in methods},
+                     "rates_by_method": rate_groups(res, methods),
                      "verdict_rule": VERDICT_RULE, "table": None if out == "-" else out, "complete": res.complete}),
               file=summary_to)
     else:
@@ -230,6 +233,7 @@ def run(args) -> int:
         labels = [method_label(m, opts) for m in methods]  # ("momentum (beta=-0.5)": the options that ran)
         print(summary_text(n, steps, labels, dt, tally, res.meta.get("bound"), None if out == "-" else out, by,
                            complete=res.complete), file=summary_to)
+        print(rates_text(rate_groups(res, methods), labels), file=summary_to)
     def say(text):  # (the notes after the summary, wrapped to its width as its legend is: one had 250 characters)
         import textwrap
         print(textwrap.fill(text, width=WIDTH, break_long_words=False, break_on_hyphens=False), file=summary_to)
@@ -393,6 +397,64 @@ def summary_text(rows: int, steps: int, methods, seconds: float, tally: dict, bo
 
 #: the summary's lines are wrapped at this width
 WIDTH = 100
+#: a grid of at most this many points (per method) has a line of rates per point in the summary; a larger one, the
+#: range and the fastest row
+SMALL_GRID = 6
+
+
+def rate_groups(res, methods) -> dict:
+    """Per method: the rates of its converging rows (:meth:`gandynamics.runs.results.SweepResult.rate_summary`),
+    ``{"all": summary, "by": [summary per grid point] or None}`` (``by`` for a grid of 2 to :data:`SMALL_GRID`
+    points: the grid's axes of :meth:`~gandynamics.runs.results.SweepResult.varied`, each point's starts together)."""
+    varied = [c for c in res.varied() if not c.startswith("init_")]
+    out = {}
+    for m in methods:
+        by = res.rate_summary(m, by=varied) if varied else []
+        out[m] = {"all": (res.rate_summary(m) or [None])[0],
+                  "by": by if 1 < len(by) <= SMALL_GRID else None}
+    return out
+
+
+def _values_text(values: dict) -> str:
+    return ", ".join(f"{k}={v:zg}" if isinstance(v, float) else f"{k}={v}" for k, v in values.items())
+
+
+def _rates_line(s: dict, fastest: bool) -> str:
+    """One group's rates: ``median 0.8154, from 0.559 to 0.9055, of 6 converging rows (of 6); fastest ...``."""
+    from .common import rate_text
+    if s is None or not s["converging"]:
+        return f"no converging row (of {s['rows'] if s else 0})"
+    r = lambda x: rate_text(x, "z.4g")  # noqa: E731
+    of = "" if s["converging"] == s["rows"] else f" (of {s['rows']})"
+    if s["rows"] == 1:  # (a grid point of one row: its rate)
+        return r(s["median"])
+    if s["converging"] == 1:
+        text = f"{r(s['median'])}, 1 converging row{of}"
+    elif r(s["min"]) == r(s["max"]):  # (its starts alike: "from 0.9055 to 0.9055" said nothing)
+        text = f"{r(s['median'])} in each of {s['converging']} converging rows{of}"
+    else:
+        text = f"median {r(s['median'])}, from {r(s['min'])} to {r(s['max'])}, of {s['converging']} converging rows{of}"
+    at = s["fastest"]["at"] if s["fastest"] else {}
+    if fastest and s["converging"] > 1 and at:
+        text += f"; fastest {r(s['fastest']['rate'])} at {_values_text(at)}"
+    return text
+
+
+def rates_text(groups: dict, labels) -> str:
+    """The summary's lines of measured rates (:func:`rate_groups`): per method its converging rows' median and
+    range and its fastest row with its grid values, and for a small grid one line per grid point.  The sweep
+    counted verdicts and said nothing of how fast its converging rows converged (a user had to open the table)."""
+    import textwrap
+    lines = [textwrap.fill("rates per step of the converging rows (the table's rate: |z_k - z*| shrinks by that "
+                           "factor a step over the last half; power-law decays left out):", width=WIDTH)]
+    wm = max((len(lab) for lab in labels), default=0)
+    for (m, g), lab in zip(groups.items(), labels):
+        head = f"  {lab + ':':<{wm + 1}} "
+        lines.append(textwrap.fill(_rates_line(g["all"], fastest=g["by"] is None), width=WIDTH, initial_indent=head,
+                                   subsequent_indent=" " * len(head), break_on_hyphens=False))
+        for s in g["by"] or []:
+            lines.append(f"    {_values_text(s['values'])}: {_rates_line(s, fastest=False)}")
+    return "\n".join(lines)
 
 
 def _round_grid(vals, a: float, b: float):

@@ -255,6 +255,60 @@ class SweepResult:
         out = {v: got.pop(v, 0) for v in VERDICTS}
         return {**out, **{k: got[k] for k in sorted(got, key=lambda k: (k != NOT_RUN, k))}}
 
+    def varied(self) -> list:
+        """The columns that tell a row from the others of its method: the grid's axes (each one's column: a
+        hyperparameter of a column's name is ``hyper_<name>``; the table's order) and, from two starts on, the
+        ``init_<name>`` columns.  A table read back without its provenance: the columns of ``dims`` past the method's
+        and the start's."""
+        prov = self.meta.get("provenance") if isinstance(self.meta, dict) else None
+        grid = (prov or {}).get("options", {}).get("grid") if isinstance(prov, dict) else None
+        axes = list(grid) if isinstance(grid, dict) else [n for n, _ in self.dims if n not in ("method", "init", "row")]
+        out = [f"hyper_{a}" if f"hyper_{a}" in self.columns else a for a in axes]
+        out = [c for c in out if c in self.columns]
+        inits = [f"init_{n}" for n in self.names if f"init_{n}" in self.columns]
+        if len(self) and any(len(np.unique(np.asarray(self.columns[c], float))) > 1 for c in inits):
+            out += inits
+        return out
+
+    def rate_summary(self, method: str | None = None, by=None) -> list:
+        """The measured rates per step of the converging rows (``verdict`` converging, with a finite ``rate``: not a
+        power-law decay, whose ``rate`` is only its last half's average, the ``algebraic`` column): one dict per group
+        of the rows of ``method`` (every row: None) that share the values of the columns ``by`` (None: one group of
+        them all; :meth:`varied` gives the grid's), in the table's order: ``values`` (column -> value), ``rows`` (how
+        many in the group), ``converging`` (how many of them have a rate), ``median``, ``min``, ``max`` (of their
+        rates; None without one) and ``fastest`` (the row of the smallest rate, its index in the table, and ``at``: its
+        values of :meth:`varied`)."""
+        n = len(self)
+        keep = np.ones(n, bool)
+        if method is not None:
+            names, codes = self._coded("method")
+            keep &= (codes == names.index(method)) if method in names else False
+        labels, vcodes = self._coded("verdict")
+        conv = (vcodes == labels.index("converging")) if "converging" in labels else np.zeros(n, bool)
+        rate = np.asarray(self.columns["rate"], float).reshape(-1)
+        alg = np.asarray(self.columns.get("algebraic", np.full(n, np.nan)), float).reshape(-1)
+        rated = conv & np.isfinite(rate) & ~np.isfinite(alg)
+        by = list(by or [])
+        cols = [np.asarray(self.columns[c]).reshape(-1) for c in by]
+        varied = self.varied()
+        groups: dict = {}
+        for i in np.flatnonzero(keep):
+            groups.setdefault(tuple(c[i].item() for c in cols), []).append(int(i))
+        out = []
+        for key, rows in groups.items():
+            rows = np.array(rows, int)
+            r = rows[rated[rows]]
+            d = {"values": dict(zip(by, key)), "rows": int(len(rows)), "converging": int(len(r)), "median": None,
+                 "min": None, "max": None, "fastest": None}
+            if len(r):
+                vals = rate[r]
+                best = int(r[np.argmin(vals)])
+                d.update(median=float(np.median(vals)), min=float(vals.min()), max=float(vals.max()),
+                         fastest={"row": best, "rate": float(rate[best]),
+                                  "at": {c: np.asarray(self.columns[c]).reshape(-1)[best].item() for c in varied}})
+            out.append(d)
+        return out
+
     def _coded(self, name: str):
         """The text column ``name`` as ``(labels, codes)``: a tuple of str and an integer array (B,) indexing it; from
         its codes when the table holds them (:class:`Columns`: no text built), else from its text."""
