@@ -1429,3 +1429,32 @@ def test_a_portrait_of_a_game_with_no_zero_gives_its_window_as_offsets_from_its_
     assert f"(offsets from the centre ({shift:g}, 0))" in note and "z*" not in note, note
     lo = float(note.split("--xlim=")[1].split(",")[0])
     assert lo + shift <= shift - 9.0 + 1.0  # (the window reaches where the run went, in offsets from the centre)
+
+
+@pytest.mark.parametrize("phase", ["table", "summary"])
+def test_a_ctrl_c_after_a_sweeps_last_row_keeps_its_table(monkeypatch, capsys, tmp_path, phase):
+    """The same for a sweep: a Ctrl-C while its table was written or its summary printed lost the finished sweep.
+    They are written and printed whole, then the status is 130 with one line on standard error; the table has every
+    row, finished."""
+    import pandas as pd
+
+    import gandynamics.cli.sweep as S
+    from gandynamics.runs.results import SweepResult
+    from gandynamics.cli import main
+    where = {"table": (SweepResult, "save"), "summary": (S, "summary_text")}[phase]
+    real = getattr(*where)
+
+    def late(*a, **k):
+        _ctrl_c()
+        return real(*a, **k)
+    monkeypatch.setattr(*where, late)
+    table = tmp_path / "t.csv"
+    code = main(["sweep", "dirac", "--reg", "r1:gamma=0.5", "--method", "gd,eg", "--steps", "300", "--grid",
+                 "step=0.05:0.2:4", "--out", str(table), "--no-progress"])
+    out, err = capsys.readouterr()
+    assert code == 130, (code, err)
+    rows = pd.read_csv(table, comment="#")
+    assert len(rows) == 8 and rows["finished"].all(), rows
+    assert "converging" in out
+    assert err.strip().splitlines()[-1] == ("gandynamics: interrupted while the sweep's table and summary were "
+                                            "written; they are kept above"), err
