@@ -1,6 +1,6 @@
 """What the plotting functions place beside their axes (title, legend, colorbar) fits the figure they are given:
 the user's own axes with or without a layout engine, small figures, two panels side by side, long titles
-(gandynamics/plotting.py, "fitting to the figure"); a rate map of one value on an axis marks where rho crosses 1; the
+(gandynamics/plotting/_fit.py, "fitting to the figure"); a rate map of one value on an axis marks where rho crosses 1; the
 convergence of several runs of one method tells them apart.
 
 Every check is on the drawn figure (after ``fig.canvas.draw()``, as savefig draws it once): window extents against
@@ -213,7 +213,7 @@ def test_titles_of_two_panels_fit_the_final_layout(width, height, fld4):
     # the first panel's note was fitted to a layout run before the second panel existed: at 6.4 x 4.2 inches its
     # title ran off the left edge and into the second panel's title.  (At 6.4 x 4.2 the titles now fit their panels,
     # but constrained layout, which settles square plots over several draws, leaves them 13 px past the top on the
-    # first draw: gandynamics/plotting.py, "fitting to the figure")
+    # first draw: gandynamics/plotting/__init__.py, "fitting to the figure")
     runs4 = [simulate(fld4, m, [0.5, 0.3, 0.4, -0.2], steps=20, step=0.3) for m in ("gd", "eg", "eftp")]
     fig, (a, b) = plt.subplots(1, 2, figsize=(width, height), layout="constrained")
     P.phase_portrait(fld4, trajectories=runs4, ax=a, n=9)

@@ -179,6 +179,28 @@ def generate(app=None) -> None:
     _write(GENERATED / "figures.md", figures_page())
 
 
+def plotting_attr_docs(app=None) -> dict:
+    """Let autodoc find the ``#:`` comments documenting the data of ``gandynamics.plotting.__all__`` (``STYLE``,
+    ``METHOD_COLORS``, ...): the package re-exports the names of its private modules (``_style``, ``_fit``, ...),
+    and autodoc reads the comments of a module's data in that module's own source only, the package's ``__init__``,
+    which has none (Sphinx 9 then leaves such a datum out of the page).  Each comment is added to the analysis of the
+    package that autodoc reads (``ModuleAnalyzer.for_module``, cached for the build), as the single module
+    ``plotting.py`` had it.  Returns the comments added."""
+    import pkgutil
+
+    import gandynamics.plotting as P
+    from sphinx.pycode import ModuleAnalyzer
+    package = ModuleAnalyzer.for_module("gandynamics.plotting")
+    package.analyze()
+    added = {}
+    for m in pkgutil.iter_modules(P.__path__):
+        for (ns, name), lines in ModuleAnalyzer.for_module(f"gandynamics.plotting.{m.name}").find_attr_docs().items():
+            if not ns and name in P.__all__ and ("", name) not in package.attr_docs:
+                package.attr_docs["", name] = added["", name] = list(lines)
+    return added
+
+
 def setup(app):
     app.connect("builder-inited", generate)
+    app.connect("builder-inited", plotting_attr_docs)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
