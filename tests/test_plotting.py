@@ -4109,12 +4109,71 @@ def test_a_run_that_jumps_across_the_window_is_drawn_as_its_states(tmp_path, cap
     lines = {ln.get_label(): ln for ln in ax.get_lines() if ln.get_label() in ("gd", "eg")}
     assert lines["gd"].get_linestyle() == "None" and lines["gd"].get_marker() == "o"
     assert lines["eg"].get_linestyle() == "-" and lines["eg"].get_marker() in (None, "None", "")
-    assert any("gd jumps across the window over its last half (a median step of 10% of its diagonal or more, turning "
-               "about 30 degrees or more about its centre): drawn as its states, not joined" in n
-               for n in ax.portrait_notes), ax.portrait_notes
+    assert any("gd jumps across the window (median step \u2265 10% of its diagonal, turning \u2265 30\u00b0 about its "
+               "centre): drawn as its states, hollow markers, not joined" in n for n in ax.portrait_notes), ax.portrait_notes
     import matplotlib.pyplot as plt
     plt.close(ax.figure)
     assert main(["portrait", "dirac", "--reg", "r1:gamma=0.3", "--methods", "gd,eg", "--step", "1.5", "--steps", "200",
                  "--out", str(tmp_path / "p.png")]) == 0
     out = capsys.readouterr().out
     assert f"eg: converging, rate {eg_.rate:.6g} per step" in out.splitlines()
+
+
+def test_a_run_that_diverges_is_joined_up_to_the_window_and_an_arrow_says_it_leaves():
+    """gd at h = 2 on the bilinear game diverges at step 18 (|1 - 2i| = sqrt(5) a step, by hand): its states inside the
+    window are its first ones, and drawn as dots (the jump test) it showed its start alone, the title blaming a jump
+    (a figure review).  A diverged run is never dots: joined, up to the window's edge, with an arrow head there."""
+    from matplotlib.text import Annotation
+
+    from gandynamics import simulate
+    from gandynamics.plotting import phase_portrait
+    bil = VectorField(games.bilinear())
+    tr = simulate(bil, "gd", [1.0, 1.0], 200, 2.0)
+    assert tr.diverged and tr.diverged_at == 18
+    ax = phase_portrait(bil, trajectories=[("gd", tr)], xlim=(-2, 2), ylim=(-2, 2), notes="attribute")
+    (line,) = [ln for ln in ax.get_lines() if ln.get_label() == "gd"]
+    assert line.get_linestyle() == "-" and line.get_marker() in (None, "None", "")
+    arrows = [c for c in ax.get_children() if isinstance(c, Annotation) and c.arrow_patch is not None]
+    assert len(arrows) == 1
+    x, y = arrows[0].xy  # (on the edge the path from (1, 1) to (-1, 3) crosses: y = 2 at x = 0, by hand)
+    assert abs(x) < 1e-12 and y == pytest.approx(2.0, abs=1e-12)
+    assert not any("jump" in n for n in ax.portrait_notes), ax.portrait_notes
+    import matplotlib.pyplot as plt
+    plt.close(ax.figure)
+
+
+def test_runs_drawn_as_states_take_a_hollow_marker_each_and_a_larger_one_in_the_key():
+    """Two runs of altgd at h = 1.2 on the bilinear game from starts on one invariant ellipse (its Q = x^2 + y^2 - h x y,
+    by hand 1.0 - 1.2 + 1 = 0.8 at (1, 1) and 0.25 + 0.25 + 0.3 = 0.8 at (0.5, -0.5)) were the same dots, one colour
+    over the other, and the same dots in the key (a figure review): each run its own hollow marker, drawn and keyed."""
+    from gandynamics import simulate
+    from gandynamics.plotting import JUMP_KEY_SCALE, phase_portrait
+    bil = VectorField(games.bilinear())
+    runs = [(f"altgd from {z}", simulate(bil, "altgd", list(z), 300, 1.2)) for z in ((1.0, 1.0), (0.5, -0.5))]
+    ax = phase_portrait(bil, trajectories=runs, xlim=(-2, 2), ylim=(-2, 2), notes="attribute")
+    lines = [ln for ln in ax.get_lines() if ln.get_label().startswith("altgd")]
+    marks = [ln.get_marker() for ln in lines]
+    assert len(set(marks)) == 2 and all(m not in (None, "None", "") for m in marks), marks
+    assert all(ln.get_markerfacecolor() == "none" and ln.get_linestyle() == "None" for ln in lines)
+    leg = ax.get_legend() or ax.figure.legends[0]
+    keyed = {" ".join(t.get_text().split()): h for t, h in zip(leg.get_texts(), leg.legend_handles)}
+    for ln in lines:
+        h = keyed[" ".join(ln.get_label().split())]
+        assert h.get_marker() == ln.get_marker()
+        assert h.get_markersize() == pytest.approx(ln.get_markersize() * JUMP_KEY_SCALE)
+    import matplotlib.pyplot as plt
+    plt.close(ax.figure)
+
+
+def test_the_jump_test_reads_the_states_inside_the_window():
+    """A run jumping across the window early, then standing still outside it (h = 3 on the Dirac-GAN), was joined as a
+    mess of chords: the test read its last half, outside.  It reads the states inside, in order: the same jumps inside
+    and a still tail outside are dots; a run whose states inside settle is not."""
+    from gandynamics.plotting._windows import _jumps
+    ang = np.arange(40) * 2.3  # (a turn of 2.3 rad a step on a circle of radius 1.5: chords of 2.74, by hand)
+    ring = 1.5 * np.c_[np.cos(ang), np.sin(ang)]
+    still = np.tile([[9.0, 9.0]], (200, 1))
+    assert _jumps(np.r_[ring, still], (-2, 2), (-2, 2))
+    assert not _jumps(np.r_[ring, still], (-20, 20), (-20, 20))  # (inside a wide window: the still tail counts)
+    settle = np.r_[ring, 1.5 * 0.9 ** np.arange(1, 80)[:, None] * np.c_[np.cos(ang[-1]), np.sin(ang[-1])]]
+    assert not _jumps(settle, (-2, 2), (-2, 2))

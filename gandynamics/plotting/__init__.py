@@ -81,7 +81,7 @@ from ._style import (CANVAS_PANELS_MAX, EQUILIBRIUM_MARKER, FORBIDDEN_STYLE, LAS
                      TEXT_SIZES, TEXT_WIDTH, TRAJECTORY_COLORS, ZERO_LINE_COLOR, _GREEK, _and, _axes, _greek_text,
                      _short, canvas, describe, method_text, number_text, portrait_handles, portrait_title,
                      quiver_handle, run_text, speed_cmap, steps_text, style, symbol, text_scale, text_sizes)
-from ._windows import (HALF_WIDTH, JUMP_SHARE, JUMP_TURN, WINDOW_MAX, WINDOW_MIN, WINDOW_MIN_RELATIVE, _broken_outside,
+from ._windows import (HALF_WIDTH, JUMP_KEY_SCALE, JUMP_MARKER_SIZE, JUMP_MARKERS, JUMP_SHARE, JUMP_TURN, WINDOW_MAX, WINDOW_MIN, WINDOW_MIN_RELATIVE, _broken_outside,
                        _jumps, _params, _strength, _values, _window, default_plane, last_outside, outside_rows,
                        plane_indices, window_around, window_holding)
 from ._fit import (BRACKET_KEEP, GLUED_SIGNS, GLUED_WORDS, INSIDE_MAX_COVER, MAX_EQUAL_ASPECT, MIN_SHARE,

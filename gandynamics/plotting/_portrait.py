@@ -7,6 +7,8 @@ import math
 import re
 
 import matplotlib
+import matplotlib.legend
+import matplotlib.legend_handler
 import numpy as np
 from matplotlib.lines import Line2D
 
@@ -21,8 +23,55 @@ from ._style import (EQUILIBRIUM_MARKER, FORBIDDEN_STYLE, LAST_MARKER, LAST_STAT
                      OTHER_ZERO_MARKER, QUIVER_CAP, QUIVER_COLOR, QUIVER_SPREAD, SPEED_WIDTH, START_MARKER,
                      STREAM_COLOR, TRAJECTORY_COLORS, _and, _axes, _greek_text, number_text, portrait_handles,
                      quiver_handle, speed_cmap, style, symbol)
-from ._windows import (JUMP_SHARE, JUMP_TURN, _broken_outside, _jumps, _params, outside_rows, plane_indices,
-                       window_around)
+from ._windows import (JUMP_KEY_SCALE, JUMP_MARKER_SIZE, JUMP_MARKERS, JUMP_SHARE, JUMP_TURN, _broken_outside, _jumps,
+                       _params, outside_rows, plane_indices, window_around)
+
+
+class _StatesLine(Line2D):
+    """A run drawn as its states (:func:`~gandynamics.plotting._windows._jumps`): its key entry's marker
+    :data:`~gandynamics.plotting._windows.JUMP_KEY_SCALE` times the size drawn, the other entries' unchanged."""
+
+
+def _states_in_key(legend_line, line) -> None:
+    legend_line.update_from(line)
+    legend_line.set_markersize(line.get_markersize() * JUMP_KEY_SCALE)
+
+
+# (a handler for this class only, as plotting._coinciding's for its interleaved lines)
+matplotlib.legend.Legend.update_default_handler_map(
+    {_StatesLine: matplotlib.legend_handler.HandlerLine2D(update_func=_states_in_key)})
+
+
+def _exit_point(p, q, xlim, ylim):
+    """Where the segment from ``p`` (inside the window ``xlim`` x ``ylim``) to ``q`` (outside) crosses its edge."""
+    t = 1.0
+    for k, (lo, hi) in enumerate((xlim, ylim)):
+        d = q[k] - p[k]
+        if d > 0 and q[k] > hi:
+            t = min(t, (hi - p[k]) / d)
+        elif d < 0 and q[k] < lo:
+            t = min(t, (lo - p[k]) / d)
+    return p + max(t, 0.0) * (q - p)
+
+
+def _exit_arrow(ax, P, xlim, ylim, color) -> None:
+    """An arrow head where the run of states ``P`` (T, 2), which diverged or stopped, last leaves the window: its
+    path, drawn up to the edge, does not end inside it, and the head says that it goes on out of the window."""
+    P = np.asarray(P, float)
+    P = P[np.all(np.isfinite(P), axis=1)]
+    out = np.zeros(len(P), dtype=bool)
+    out[outside_rows(P, xlim, ylim)] = True
+    leave = np.flatnonzero(~out[:-1] & out[1:])
+    if not leave.size:
+        return
+    k = int(leave[-1])
+    p, q = P[k], P[k + 1]
+    edge = _exit_point(p, q, xlim, ylim)
+    if not np.all(np.isfinite(edge)) or np.allclose(edge, p):
+        return
+    ax.annotate("", xy=tuple(edge), xytext=tuple(p + 0.7 * (edge - p)), zorder=4.5, annotation_clip=False,
+                arrowprops={"arrowstyle": "-|>", "color": color, "lw": 1.2, "mutation_scale": 12, "shrinkA": 0,
+                            "shrinkB": 0})
 
 
 def direction_field(field, params=None, plane=None, center=None, xlim=None, ylim=None, n: int = 41):
@@ -520,14 +569,23 @@ def phase_portrait(field, params=None, *, plane=None, center=None, xlim=None, yl
         # a discrete run whose steps jump across the window (gd beyond its stable step, on an invariant curve about z*:
         # each step a chord across it, and the lines joining them a band of chords that is no path of the run, a
         # figure review) is drawn as its states, not joined
-        dots = getattr(tr, "method", None) != "flow" and _jumps(S[:, [i, j]], xlim, ylim)
+        # (never a run that diverged or stopped: its states inside the window are its few first ones, and as dots gd
+        # at h = 2 on the bilinear game showed its start alone, read as a jump, where it diverged at step 18: joined,
+        # its path runs to the window's edge, where an arrow head says it leaves, a figure review)
+        ended = bool(getattr(tr, "diverged", False))
+        dots = getattr(tr, "method", None) != "flow" and not ended and _jumps(S[:, [i, j]], xlim, ylim)
         if dots:
             jumpers.append(label)
         line, = ax.plot(*_broken_outside(S[:, i], S[:, j], xlim, ylim), color=color, lw=1.2,
                         ls="none" if dots else style if style is not None else "-", label=label,
-                        marker="o" if dots else None, ms=2.0,
+                        marker=JUMP_MARKERS[(len(jumpers) - 1) % len(JUMP_MARKERS)] if dots else None,
+                        ms=JUMP_MARKER_SIZE, mfc="none", mew=1.0,
                         zorder=(2.9 if getattr(tr, "method", None) == "flow" else
                                 3.2 if getattr(tr, "verdict", None) == "converging" else 3))
+        if dots:
+            line.__class__ = _StatesLine
+        if ended:
+            _exit_arrow(ax, S[:, [i, j]], xlim, ylim, line.get_color())
         # (a style given tells a run apart from runs of other styles only: the first start's runs of a portrait of
         # several starts are solid, and eg's hid under eftp's, a new user's finding; the other starts' dashed runs
         # alike, the figure review)
@@ -597,12 +655,12 @@ def phase_portrait(field, params=None, *, plane=None, center=None, xlim=None, yl
     if jumpers:
         one = len(jumpers) == 1
         jumpers = [re.sub(r"\s*\([^()]*\)$", "", lab) or lab for lab in jumpers]  # (the run's name, not its verdict)
+        # (the rule in a few words: its whole statement, a paragraph in the title, swamped the figure, a review)
         warnings.append(f"{_and(jumpers) if len(jumpers) <= 3 else f'{len(jumpers)} runs'} "
-                        f"{'jumps' if one else 'jump'} across the window over {'its' if one else 'their'} last half "
-                        f"(a median step of {JUMP_SHARE:z.0%} of its diagonal or more, turning about "
-                        f"{round(math.degrees(2 * math.asin(JUMP_TURN / 2)), -1):z.0f} degrees or more about its "
-                        "centre): drawn "
-                        f"as {'its' if one else 'their'} states, not joined")
+                        f"{'jumps' if one else 'jump'} across the window (median step "
+                        f"\u2265 {JUMP_SHARE:z.0%} of its diagonal, turning \u2265 "
+                        f"{round(math.degrees(2 * math.asin(JUMP_TURN / 2)), -1):z.0f}\u00b0 about its centre): "
+                        f"drawn as {'its' if one else 'their'} states, hollow markers, not joined")
     if not groups:  # (a key naming each run: runs of one colour drawn as one line said so there, after the runs')
         said_one = [Line2D([], [], color="none", label=text) for text in _one_line_entries(coinciding)]
         at = max((k + 1 for k, h in enumerate(handles) if any(h is p_[0] for p_ in paths)), default=len(handles))

@@ -166,15 +166,27 @@ def last_outside(points, xlim, ylim):
 #: and JUMP_TURN of its distance from the window's centre is drawn as its states, not joined (:func:`phase_portrait`)
 JUMP_SHARE = 0.1
 JUMP_TURN = 0.5
+#: the markers of the runs drawn as their states, one per run in turn, hollow (two runs' dots on one invariant curve hid
+#: each other, one colour over the other, and two starts of one method were the same dots in the key: a figure review)
+JUMP_MARKERS = ("o", "s", "^", "D", "v", "P", "X", "<", ">", "h")
+#: their size (points), and the key's scale of them (3 pt dots were hardly told apart in the key, a figure review)
+JUMP_MARKER_SIZE, JUMP_KEY_SCALE = 3.6, 1.6
 
 
 def _jumps(P, xlim, ylim) -> bool:
-    """Whether the states ``P`` (T, 2) of a discrete run jump across the window ``xlim`` x ``ylim``: the median length
-    of its steps over its last half (a run that settles takes short steps at the end, however it started) at least
+    """Whether the states ``P`` (T, 2) of a discrete run jump across the window ``xlim`` x ``ylim``, as they are seen
+    there: of its states inside the window (in their order: runs at h = 3 on the Dirac-GAN jumped across it early,
+    then stood still outside it, and were joined as a mess of chords where only the last half was tested, a figure
+    review), the median length of the steps over their last half (a run that settles takes short steps at the end,
+    however it started) at least
     :data:`JUMP_SHARE` of the window's diagonal, and the median of each step over the larger distance of its two ends
     from the window's centre at least :data:`JUMP_TURN` (a turn of about 30 degrees a step about a point in the
     middle: gd at h = 1.5 on the R1 Dirac-GAN's invariant curve, 0.62; gd at h = 0.3 on the bilinear game, spiralling
     out in a polygon of 21 sides a turn, 0.29, whose steps leave the window long)."""
+    P = np.asarray(P, float).reshape(-1, 2)
+    seen = np.ones(len(P), dtype=bool)
+    seen[outside_rows(P, xlim, ylim)] = False
+    P = P[seen & np.all(np.isfinite(P), axis=1)]
     tail = P[len(P) // 2:]
     if len(tail) < 3:
         return False
