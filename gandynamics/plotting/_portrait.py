@@ -42,6 +42,16 @@ matplotlib.legend.Legend.update_default_handler_map(
     {_StatesLine: matplotlib.legend_handler.HandlerLine2D(update_func=_states_in_key)})
 
 
+#: the words a key's verdict in brackets starts with, after a run's name (the command line's portrait writes them)
+VERDICT_WORDS = ("converging", "bounded", "growing", "diverged", "stopped")
+
+
+def _run_name(label: str) -> str:
+    """A run's key label without the verdict in brackets that ends it (``"eg (bounded, not converging: ...)"`` ->
+    ``"eg"``; ``"momentum (β = −0.5) (growing: ...)"`` -> ``"momentum (β = −0.5)"``); other brackets are kept."""
+    return re.sub(r"\s*\((?:%s)\b[^()]*\)$" % "|".join(VERDICT_WORDS), "", label) or label
+
+
 def _exit_point(p, q, xlim, ylim):
     """Where the segment from ``p`` (inside the window ``xlim`` x ``ylim``) to ``q`` (outside) crosses its edge."""
     t = 1.0
@@ -654,7 +664,7 @@ def phase_portrait(field, params=None, *, plane=None, center=None, xlim=None, yl
         warnings.append(note)
     if jumpers:
         one = len(jumpers) == 1
-        jumpers = [re.sub(r"\s*\([^()]*\)$", "", lab) or lab for lab in jumpers]  # (the run's name, not its verdict)
+        jumpers = [_run_name(lab) for lab in jumpers]  # (the run's name, not its verdict)
         # (the rule in a few words: its whole statement, a paragraph in the title, swamped the figure, a review)
         warnings.append(f"{_and(jumpers) if len(jumpers) <= 3 else f'{len(jumpers)} runs'} "
                         f"{'jumps' if one else 'jump'} across the window (median step "
@@ -676,6 +686,9 @@ def phase_portrait(field, params=None, *, plane=None, center=None, xlim=None, yl
         named = [lab for lab, _ in these if not lab.startswith("_")]
         hidden = len(these) - len(named)
         factored = _factored_names(named, parts) if groups and len(named) > 1 else None
+        if factored is None and not groups:  # (named without the verdicts their keys give: "lookahead (base = altgd)
+            # and eg (bounded, not converging, ...) go outside" read as if both were bounded, a figure review)
+            named = [_run_name(lab) for lab in named]
         if factored is not None:  # (a factored key's runs named by its colours and styles: "gd and eg from (1, 1)")
             who = "; ".join(factored)
         else:

@@ -124,7 +124,7 @@ LAST_UNDER_STAR = 0.025
 
 #: the key's words for the dot at a run's last state, drawn grey in the key and in its run's colour on the plot (a grey
 #: "last state" beside blue and olive dots read as a third kind of point, a new user)
-LAST_STATE_LABEL = "last state (in its run's colour)"
+LAST_STATE_LABEL = "last\u00a0state (in its run's colour)"  # (a no-break space: the key's wrap broke "last / state", a review)
 
 
 def portrait_handles(equilibrium: bool = True, last: bool = True, last_label: str = LAST_STATE_LABEL) -> list:
