@@ -676,7 +676,11 @@ def describe(reading: dict, digits: int = 4) -> str:
         err = reading.get("log_rate_err", math.nan)
         may_still = bool(unstable and reading.get("zstar_stable_manifold") and rate == rate and 0.0 < rate < 1.0
                          and env == env and env < 1.0 and err == err and -math.log(rate) > 3.0 * err)
-        cannot = bool(unstable) and not may_still
+        damp = reading.get("integrator_damping") if what == "distance" else None  # (runs.trajectory)
+        damped = damp is not None and damp.get("flow") != "stable"
+        # (a run the integrator damps: z* repels the flow, not the run; "it cannot converge to z*" beside a run that
+        # contracted contradicted its numbers; the flow's rate is said by damping_text)
+        cannot = bool(unstable) and not may_still and not damped
         res = reading.get("final_residual", math.nan)
         zero = reading.get("final_zero")  # (the zero test of the run; a reading without it: the residual's test)
         at_zero = False  # (standing at another zero of F: "(it may approach an orbit around z*)" then misled, a new user)
@@ -731,6 +735,8 @@ def describe(reading: dict, digits: int = 4) -> str:
                 how = ""
             text += f"; {word} rose x{env:z.{digits}g}{', ' + how if how else ''}" \
                     "; a longer run shows whether it levels off, onto an orbit, or leaves the bound"
+        elif damped:
+            text += damping_text(damp, rate, digits)
         elif v == BOUNDED_LABEL and reading.get("algebraic", math.nan) < 0.0:  # (NaN: none)
             text += (f"; falling like k^{reading['algebraic']:z.2g} over the last three quarters, slower than the "
                      f"k^{POW_MAX:zg} of 'converging': a power law, with no rate per step")
@@ -784,12 +790,39 @@ def describe(reading: dict, digits: int = 4) -> str:
                     "leaves it again in a longer run" if reading.get("zstar_stable_manifold") else
                     " in every direction): no run approaches it, and this one ended within its rounding floor, where "
                     "the step cannot move it; any run off z* by more leaves it"))
+    damp = reading.get("integrator_damping")  # (both contract, the scheme clearly faster: runs.trajectory)
+    if v == VERDICTS[CONVERGING] and damp is not None and damp.get("flow") == "stable":
+        text += damping_text(damp, reading.get("rate", math.nan), digits)
     r = reading.get("limit_radius")  # (an adaptive method whose z* is unstable once its v has decayed)
     if v == VERDICTS[CONVERGING] and r is not None:
         text += (f"; in this run only: z* is not a stable fixed point of the update once its second-moment estimate "
                  f"has decayed (v -> 0, steps h g / eps near z*: spectral radius {r:z.3g} there), so a longer run "
                  "leaves z* again")
     return text
+
+
+def damping_text(damp: dict, rate: float, digits: int = 4) -> str:
+    """The clause of :func:`describe` for a run of the flow with a fixed-step scheme whose contraction is its
+    integrator's (``damp``: :func:`gandynamics.runs.equilibria.integrator_damping`): read "bounded, not converging"
+    where the flow's linearisation at z* does not contract, or the flow's own rate beside "converging" where both
+    contract and the scheme is clearly faster."""
+    name = str(damp.get("scheme", "the scheme")).upper()
+    alpha, flow_rate, scheme_rate = damp["alpha"], damp["flow_rate"], damp["scheme_rate"]
+    from ._display import apart
+    instead = ("; the scheme dopri5 (adaptive, --scheme dopri5) integrates the flow itself, and a smaller step damps "
+               "less")
+    if damp.get("flow") == "stable":
+        return (f"; at {name}'s rate at this step, not the flow's: the flow's own rate at z* is exp(h alpha) = "
+                f"{apart(flow_rate, 1.0, digits)} per step (alpha = {alpha:z.3g}, the spectral abscissa of its "
+                f"linearisation), {name}'s linear rate {apart(scheme_rate, 1.0, digits)}" + instead)
+    how = ("its spectral abscissa alpha is 0 to rounding: the exact flow neither approaches nor leaves z* "
+           "geometrically, exp(h alpha) = 1 per step" if damp.get("flow") == "marginal" else
+           f"its spectral abscissa alpha = {alpha:z.3g} > 0: the exact flow leaves z* at exp(h alpha) = "
+           f"{apart(flow_rate, 1.0, digits)} per step")
+    r = f"{apart(rate, 1.0, digits)} per step" if rate == rate else "a rate below 1"
+    return (f"; its states contract at {r} by {name}'s damping alone, not by the flow: the flow's linearisation at "
+            f"z* does not contract ({how}), while {name}'s linear rate at this step is "
+            f"{apart(scheme_rate, 1.0, digits)} per step" + instead)
 
 
 #: a converging run's decay is read as algebraic, ``|z_k - z*| ~ k^p`` (:func:`algebraic_exponent`), when the slopes

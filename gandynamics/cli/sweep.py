@@ -283,6 +283,18 @@ def run(args) -> int:
                 say(f"{left} rows that stood still were not tested for standing at another zero of F or at a spurious "
                       f"fixed point (the cap of {MAX_ROUNDING_TESTS} tests per sweep): final_zero, spurious_fixed_point "
                       "and stuck are 0 for them")
+            damped = res.meta.get("integrator_damping", 0)
+            if damped:  # (simulate's description says it of one run, with the flow's and RK4's rates at z*)
+                say(f"{damped} flow " + ("row" if damped == 1 else "rows") + " whose distance fell steadily read 'bounded, "
+                    "not converging': RK4's damping alone contracted " + ("it" if damped == 1 else "them") + ", where the "
+                    "flow's linearisation at z* does not contract (a centre, or a repelling focus, of the flow); the "
+                    "adaptive --scheme dopri5 integrates the flow itself; simulate of " +
+                    ("that row" if damped == 1 else "one of them") + " gives the flow's and RK4's rates at z*")
+            left = res.meta.get("integrator_damping_untested", 0)
+            if left:
+                from ..runs.sweep import MAX_ROUNDING_TESTS
+                say(f"{left} 'converging' flow rows were not tested for a convergence by RK4's damping alone (the cap of "
+                    f"{MAX_ROUNDING_TESTS} linearisations per sweep)")
             left = res.meta.get("below_floor_untested", 0)
             if left:
                 from ..runs.sweep import MAX_ROUNDING_TESTS

@@ -1,7 +1,18 @@
 """The continuous flow ``z' = v(z) = -F(z)`` (docs/mathematics.md §0.1): explicit Runge--Kutta with the
 tableaux of :mod:`gandynamics.methods.tableaux` -- ``scheme="rk4"`` (classical RK4, time step h, block
 stepper below) or ``scheme="dopri5"`` (Dormand--Prince 5(4), adaptive, ``rtol``/``atol``, output every h;
-``gandynamics/kernels/dopri5.py``).  Hairer, Norsett & Wanner I, §II.1, §II.4-5."""
+``gandynamics/kernels/dopri5.py``).  Hairer, Norsett & Wanner I, §II.1, §II.4-5.
+
+RK4 at a fixed step h is not the flow: on ``z' = J z`` one step multiplies each eigen-component by ``R(h w)``,
+``R(z) = 1 + z + z^2/2 + z^3/6 + z^4/24`` (:meth:`~gandynamics.methods.tableaux.Tableau.stability_function`), where
+the flow multiplies it by ``exp(h w)``.  On the imaginary axis ``|R(i h omega)| < 1`` for ``0 < h omega < 2 sqrt 2``:
+RK4 damps a centre of the flow (the bilinear game at h = 1: 0.993905 per step, where the flow keeps ``|z|``), and a
+weakly repelling focus too.  A run read "converging" at such a rate is the integrator's, not the flow's: ``simulate``
+and ``sweep`` read it "bounded, not converging" where the flow's linearisation at z* does not contract
+(:func:`gandynamics.runs.equilibria.integrator_damping`; the reading's ``integrator_damping``), and say the flow's own
+rate beside "converging" where RK4 contracts clearly faster than the flow.  ``scheme="dopri5"`` follows the flow to
+its tolerances, and its rows are not read so.  The linearisation the analyses use (:func:`iteration_matrix`) is the
+exact flow map."""
 
 from __future__ import annotations
 

@@ -11,7 +11,7 @@ from ..errors import GandynamicsError
 from ..log import logger
 from .module import kernel_module
 
-__all__ = ["equilibria", "equilibria_shared", "reference_points", "residual_squares", "row_norms", "row_distances",
+__all__ = ["damped_by_integrator", "equilibria", "equilibria_shared", "integrator_damping", "reference_points", "residual_squares", "row_norms", "row_distances",
            "row_distances_recorded",
            "settled_at_zero", "stuck_reason", "zeros_from_final_states", "zstar_norms"]
 
@@ -464,3 +464,105 @@ def zstar_instability(field, m, zs, p, h: float, o: dict) -> tuple[float, bool] 
     period = m.extra.get("period")  # (lookahead's matrix spans its k inner steps: the rate per step is its k-th root)
     return float(np.max(np.abs(w))) ** (1.0 / (period(o) if period is not None else 1)), bool(not np.all(outside))
 
+
+
+#: the smallest rounding radius of an eigenvalue of the flow's linearisation, relative to the largest ``|w|``: the
+#: margin of :data:`gandynamics.analysis.eigbounds.REAL_TOL` that the point analyses allow (eigenvalues with
+#: ``|Re w| <= 1e-9 max |w|`` lie on the imaginary axis to rounding)
+FLOW_MARGINAL_RTOL = 1e-9
+#: the backward error of the computed eigenvalues and of the Jacobian's entries, in units of ``n eps ||J||_F``
+#: (:data:`gandynamics.analysis.eigbounds.BACKWARD`)
+FLOW_BACKWARD = 16.0
+
+
+def _flow_reading(J) -> tuple[str, np.ndarray, np.ndarray]:
+    """``(reading, w, r)`` of the flow's linearisation ``J``: its eigenvalues ``w`` with rounding radii ``r_i =
+    FLOW_BACKWARD n eps ||J||_F / s_i`` (``s_i = |y_i^H x_i|``, unit left and right eigenvectors: the first-order bound
+    of a backward-stable eigensolver, as :func:`zstar_instability` takes it; ``inf`` where ``s_i = 0``), at least
+    :data:`FLOW_MARGINAL_RTOL` ``max |w|``; ``"stable"`` when every ``Re w_i + r_i < 0``, ``"unstable"`` when some
+    ``Re w_i - r_i > 0``, ``"marginal"`` otherwise, as :func:`gandynamics.analysis.eigbounds.flow_reading` reads it
+    (that module is an analysis, above the runs: this is its first-order estimate without the clusters' caps, which
+    read a defective eigenvalue more tightly; a defective one here has a wide radius and reads marginal)."""
+    from scipy import linalg
+    n = J.shape[0]
+    if not np.all(np.isfinite(J)):
+        raise ValueError("the linearisation is not finite")
+    w, vl, vr = linalg.eig(J, left=True, right=True)
+    s = np.abs(np.sum(np.conj(vl) * vr, axis=0))
+    with np.errstate(divide="ignore"):
+        r = FLOW_BACKWARD * n * np.finfo(float).eps * float(np.linalg.norm(J)) / s
+    r = np.maximum(r, FLOW_MARGINAL_RTOL * float(np.max(np.abs(w), initial=0.0)))
+    if w.size == 0 or float(np.max(w.real + r)) < 0.0:
+        return "stable", w, r
+    if float(np.max(w.real - r)) > 0.0:
+        return "unstable", w, r
+    return "marginal", w, r
+
+
+def integrator_damping(field, m, zs, p, h: float, o: dict) -> dict | None:
+    """Where a continuous method run with a fixed-step scheme (flow with ``scheme="rk4"``: a rule of group
+    ``"discrete"``, its tableau ``m.extra["tableaux"][scheme]``) contracts about ``zs`` by its integrator's damping
+    where the flow itself does not: ``A = DF(zs)``, the flow's linearisation ``J = -A`` with eigenvalues ``w_i`` and
+    their rounding radii ``r_i`` (:func:`_flow_reading`), the exact flow's rate per
+    step ``exp(h alpha)`` (``alpha = max Re w_i``, the spectral abscissa) and the scheme's ``max |R(h w_i)|`` (``R``
+    its stability function, :meth:`gandynamics.methods.tableaux.Tableau.stability_function`; taken at ``w_i + r_i``
+    too, the side where rounding would lift it).
+
+    Returns a dict when the flow's linearisation is marginal or unstable (no geometric convergence of the flow to
+    ``zs`` but along a stable manifold) while the scheme's rate is below 1: ``scheme``, ``alpha``, ``flow`` (the
+    reading: "marginal" or "unstable"), ``flow_rate`` ``exp(h alpha)``, ``scheme_rate`` ``max |R(h w_i)|``, and
+    ``contracting_rate``, the largest ``|R(h w_i)|`` over the eigenvalues the flow contracts (``Re w_i + r_i < 0``;
+    0 with none): a run converging slower than that converges by the damping of a mode the flow does not contract
+    (:func:`damped_by_integrator`).  Also, with ``flow`` "stable", when the scheme contracts at least twice as fast
+    as the flow (``log scheme_rate <= 2 log flow_rate``): the run's rate is the integrator's, not the flow's.  None
+    otherwise, for a method without a fixed-step tableau (``scheme="dopri5"``, adaptive, follows the flow to its
+    tolerance), a game of more than :data:`UNSTABLE_TEST_MAX_N` parameters, or a Jacobian that is not finite."""
+    if not m.continuous or m.rule is None or field.n > UNSTABLE_TEST_MAX_N or not h > 0.0:
+        return None
+    try:
+        rule = m.rule(o)
+    except (KeyError, TypeError):
+        return None
+    scheme = o.get("scheme")
+    tab = (m.extra or {}).get("tableaux", {}).get(scheme)
+    if rule.group != "discrete" or tab is None:
+        return None
+    A = field.eval_DF(zs, p)
+    if not np.all(np.isfinite(A)):
+        return None
+    try:
+        reading, w, r = _flow_reading(-np.asarray(A, dtype=float))
+    except (ValueError, np.linalg.LinAlgError):
+        return None
+    if w.size == 0:
+        return None
+    with np.errstate(over="ignore", invalid="ignore"):
+        R = np.abs(tab.stability_function(h * w))
+        up = np.maximum(R, np.abs(tab.stability_function(h * (w + r))))
+        alpha = float(np.max(w.real))
+        flow_rate = math.exp(h * alpha) if h * alpha < 700.0 else math.inf
+    scheme_rate = float(np.max(R))
+    if not np.all(np.isfinite(up)):
+        return None
+    contracts = w.real + r < 0.0
+    out = {"scheme": str(scheme), "alpha": alpha, "flow": reading, "flow_rate": flow_rate, "scheme_rate": scheme_rate,
+           "contracting_rate": float(np.max(R[contracts], initial=0.0)), "step": float(h)}
+    if reading != "stable":
+        return out if float(np.max(up)) < 1.0 else None
+    # (both contract: the scheme clearly faster, its rate at least the square of the flow's per step)
+    if 0.0 < scheme_rate < 1.0 and flow_rate < 1.0 and math.log(scheme_rate) <= 2.0 * math.log(flow_rate):
+        return out
+    return None
+
+
+def damped_by_integrator(found: dict | None, rate: float, rate_err: float = math.nan) -> bool:
+    """Whether a run read converging at ``rate`` per step (``rate_err`` its uncertainty as a fraction of the rate,
+    the reading's ``log_rate_err``; NaN: none) converges by its integrator's damping alone
+    (:func:`integrator_damping`'s ``found``): the flow's linearisation does not contract (``found["flow"]`` not
+    "stable") and the run converges slower than any mode the flow contracts could make it, ``rate`` above
+    ``found["contracting_rate"]`` by more than three times its uncertainty (at least 1e-9): its slowest mode is one
+    the flow keeps or repels, which the scheme damps."""
+    if found is None or found["flow"] == "stable" or not (0.0 < rate < 1.0):
+        return False
+    margin = max(3.0 * rate * rate_err if rate_err == rate_err else 0.0, 1e-9)
+    return rate > found["contracting_rate"] + margin

@@ -23,9 +23,9 @@ from ..kernels import REASONS, block_width
 from ..methods import METHODS, get_methods, named_defaults
 from .engine import (INTERPRETED_NB, Interrupted, Plan, StepChunks, _HeldCtrlC, alloc, choose_engine,
                      interpreted_eval_seconds, run_rows, threaded, warm)
-from .equilibria import (SETTLED_RTOL, equilibria_shared, reference_points, row_distances_recorded, row_norms,
-                         settled_at_zero, spurious_fixed_point, stands_still, stuck_reason, zeros_from_final_states,
-                         zstar_instability, zstar_norms)
+from .equilibria import (SETTLED_RTOL, equilibria_shared, integrator_damping, reference_points, row_distances_recorded,
+                         row_norms, settled_at_zero, spurious_fixed_point, stands_still, stuck_reason,
+                         zeros_from_final_states, zstar_instability, zstar_norms)
 from .module import kernel_module_source
 from ..provenance import provenance, provenance_date
 from .ratefit import (RATE_FIT, VERDICT_RULE, VERDICTS, at_rounding_of_F, divergence_span, drop_transient_algebraic,
@@ -189,6 +189,13 @@ def sweep(field, method, *, inits=None, grid=None, steps, step=None, params=None
         reading = drop_transient_algebraic(
             reading, alg, field, [ms[i] for i in plan.method_index[alg]], ZSTAR[alg], P[alg], K,
             [h[0] if h[0] == h[1] else np.nan for h in H[alg]], [{**options, "beta": b} for b in BETA[alg]])
+    if every and not info.get("interrupted"):  # (flow rows with a fixed-step scheme read "converging" by the
+        # integrator's damping alone: "bounded, not converging", as simulate reads such a run)
+        damped, untested = _mark_integrator_damping(field, plan, ZSTAR, missing, reading, ms, options)
+        if damped:
+            info["integrator_damping"] = damped
+        if untested:
+            info["integrator_damping_untested"] = untested
 
     def run_column(x):
         # a measure of the distance to z* (the rate, its spread, the tails): NaN for the rows not run and for the rows
@@ -373,6 +380,65 @@ def _read_again_below_floor(field, plan: Plan, K: int, rec_idx, poly_max, ZSTAR,
         new, done, _ = _run_again(plan, rows, ZSTAR[rows], state_rounding_norm(zn[rows]), K, rec_idx, poly_max, evals)
         _put_readings(reading, rows, new, done & (new.code != CONVERGING))
     return untested
+
+
+def _fixed_step_continuous(field, m, options, cache: dict) -> bool:
+    """Whether method ``m`` runs as a continuous flow with a fixed-step tableau under the sweep's ``options``
+    (flow with scheme rk4: :func:`~gandynamics.runs.equilibria.integrator_damping` applies to its rows)."""
+    if not m.continuous or m.rule is None:
+        return False
+    o = _row_options(field, m, options, 0.0, cache)
+    return m.rule(o).group == "discrete" and o.get("scheme") in (m.extra or {}).get("tableaux", {})
+
+
+def _mark_integrator_damping(field, plan: Plan, ZSTAR, missing, reading, methods, options) -> tuple[int, int]:
+    """The rows of a continuous method run with a fixed-step scheme (flow with scheme rk4) read "converging" with a
+    rate per step (not algebraic) whose convergence is the integrator's damping alone
+    (:func:`~gandynamics.runs.equilibria.integrator_damping` and :func:`~gandynamics.runs.equilibria.
+    damped_by_integrator`, tested once per method, step, hyperparameters and z*, as simulate tests a run: the flow's
+    linearisation at z* does not contract, RK4's does, and the row converges slower than any mode the flow contracts):
+    their code set to "bounded, not converging" in ``reading``.  Rows whose players' steps differ, rows with no z*
+    and a sweep with a box are not tested; at most :data:`MAX_ROUNDING_TESTS` distinct linearisations are.  Returns
+    ``(re-read, untested)``: the counts of rows read again so and of rows the cap left.  A sweep with no such method
+    returns at once."""
+    opts = {}  # (the normalised options of each method met, once)
+    which = [i for i, m in enumerate(methods) if _fixed_step_continuous(field, m, options, opts)]
+    if not which or plan.use_box:
+        return 0, 0
+    code = reading.code
+    sel = code == CONVERGING
+    if len(which) < len(methods):
+        sel &= np.isin(plan.method_index, which)
+    rows = np.flatnonzero(sel)
+    rows = rows[~np.isfinite(reading.algebraic[rows]) & (plan.H[rows, 0] == plan.H[rows, 1])]
+    if missing is not None:
+        rows = rows[~missing[rows]]
+    if rows.size == 0:
+        return 0, 0
+    # (the distinct linearisations by their rows' keys, at once: a Python loop over 100,000 converging rows of a flow
+    # sweep took a third of a second)
+    keys = np.column_stack([plan.method_index[rows].astype(float), plan.H[rows, 0], plan.P[rows], ZSTAR[rows]])
+    uniq, first, inverse = np.unique(keys, axis=0, return_index=True, return_inverse=True)
+    inverse = inverse.reshape(-1)
+    order = np.argsort(first, kind="stable")  # (the linearisations in the order of their first rows, for the cap)
+    contracting = np.full(uniq.shape[0], np.nan)  # NaN: no claim, or not tested
+    for u in order[:MAX_ROUNDING_TESTS]:
+        r = rows[first[u]]
+        m = methods[plan.method_index[r]]
+        o = _row_options(field, m, options, float(plan.BETA[r]), opts)
+        found = integrator_damping(field, m, ZSTAR[r], plan.P[r], float(plan.H[r, 0]), o)
+        if found is not None and found["flow"] != "stable":
+            contracting[u] = found["contracting_rate"]
+    untested = int(np.count_nonzero(np.isin(inverse, order[MAX_ROUNDING_TESTS:])))
+    # equilibria.damped_by_integrator over the rows: a rate below 1 above the contracting modes' by three times its uncertainty
+    rate, err = reading.rate[rows], reading.log_rate_err[rows]
+    with np.errstate(invalid="ignore", over="ignore"):
+        margin = np.maximum(np.where(np.isnan(err), 0.0, 3.0 * rate * err), 1e-9)
+        hit = (rate > 0.0) & (rate < 1.0) & (rate > contracting[inverse] + margin)
+    damped = rows[hit]
+    if damped.size:
+        code[damped] = BOUNDED
+    return int(damped.size), untested
 
 
 def _mark_other_zeros(field, plan: Plan, final, ZSTAR, missing, reading, alive, out, spurious=None, methods=(),

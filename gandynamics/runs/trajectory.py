@@ -25,11 +25,12 @@ from ..kernels import REASONS
 from ..methods import get_method, named_defaults
 from ..limits import check_array
 from ..provenance import provenance
-from ..verdict import BOUNDED_LABEL, CONVERGING, GROWING_LABEL, VERDICTS
+from ..verdict import BOUNDED, BOUNDED_LABEL, CONVERGING, GROWING_LABEL, VERDICTS
 from .engine import Interrupted, Plan, StepChunks, choose_engine, interpreted_eval_seconds, run_rows, warm
 from ..equilibrium import norm
-from .equilibria import (SETTLED_RTOL, equilibria, reference_points, row_norms, settled_at_zero, spurious_fixed_point,
-                         stands_still, stuck_reason, zeros_from_final_states, zstar_instability)
+from .equilibria import (SETTLED_RTOL, damped_by_integrator, equilibria, integrator_damping, reference_points,
+                         row_norms, settled_at_zero, spurious_fixed_point, stands_still, stuck_reason,
+                         zeros_from_final_states, zstar_instability)
 from .module import kernel_module_source
 from .ratefit import (RATE_FIT, VERDICT_RULE, at_rounding_of_F, divergence_span, drop_transient_algebraic,
                       mark_no_zstar, may_stand_at_rounding, moving_below_floor, poly_cap, read, rounding_floor_norm,
@@ -82,7 +83,11 @@ class Trajectory:
                                  still: ``final_zero`` (at a zero of F), or ``spurious_fixed_point`` True at a
                                  spurious fixed point of its method (``spurious_of``, ``extrapolated_label``,
                                  ``extrapolated_point``: the point where its update evaluates F that is a zero of F;
-                                 :attr:`gandynamics.methods.base.Method.extrapolated_points`)
+                                 :attr:`gandynamics.methods.base.Method.extrapolated_points`); a run of the
+                                 flow with scheme rk4 whose convergence is RK4's damping alone, read "bounded, not
+                                 converging": ``integrator_damping`` (the flow's and the scheme's rates at z*:
+                                 :func:`gandynamics.runs.equilibria.integrator_damping`; also beside "converging"
+                                 where the flow contracts but RK4 clearly faster)
     method, step, steps, params, equilibrium, names, options
     """
 
@@ -486,6 +491,19 @@ def _read(field, m, o, p, z, K, res, rec, is_ev, is_sample, missing, zstar, zref
                         row["spurious_fixed_point"], row["spurious_of"] = True, m.name
                         row["extrapolated_point"] = [float(v) for v in found[1]]
                         row["extrapolated_label"] = found[0]
+    if (reading.verdict[0] == VERDICTS[CONVERGING] and div < 0 and missing is None and m.continuous and hg == hd
+            and box is None and "algebraic" not in row and "still_at" not in row):
+        # a fixed-step integrator's damping read as the flow's convergence: RK4 contracts a centre of the flow by
+        # |R(i h w)| < 1 per step (the bilinear game at h = 1: 0.993905 per step, read "converging", where the flow
+        # keeps |z| constant, a new user); read "bounded, not converging" where the flow's linearisation does not
+        # contract and the run is slower than any mode the flow contracts; where both contract, the scheme clearly
+        # faster, the flow's own rate is said beside "converging"
+        damp = integrator_damping(field, m, zref[0], p, hg, o)
+        if damp is not None and damped_by_integrator(damp, rate, row.get("log_rate_err", math.nan)):
+            reading = dataclasses.replace(reading, code=np.full_like(reading.code, BOUNDED))
+            row["integrator_damping"] = damp
+        elif damp is not None and damp["flow"] == "stable":
+            row["integrator_damping"] = damp
     if reading.verdict[0] in (BOUNDED_LABEL, GROWING_LABEL, VERDICTS[CONVERGING]) and div < 0:
         # z* unstable for the method at this step: the run cannot converge to it (gd at h = 1.5 on the R1 Dirac-GAN,
         # local rate 1.0548, falling onto its invariant circle read "a longer run shows whether it converges", a new
