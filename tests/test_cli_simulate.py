@@ -1343,6 +1343,8 @@ def test_a_sweep_says_when_bounded_rows_fell_and_more_samples_would_read_them(ca
 
 
 @pytest.mark.parametrize("reading, said", [
+    ({"integrator_damping": {"scheme": "rk4"}, "tail_min": 1e-13, "tail_max": 2e-7},
+     "contracting by RK4's damping alone"),
     ({"final_zero": True}, "ends at another zero of F"),
     ({"spurious_fixed_point": True}, "stands at a spurious fixed point"),
     ({"step_below_rounding": 1e-30, "final_residual": 1e-12}, "stuck: its steps below the state's rounding"),
@@ -1360,7 +1362,7 @@ def test_a_portraits_key_says_where_a_run_that_does_not_converge_stands(reading,
     import types
 
     from gandynamics.cli.portrait import _not_converging_text
-    tr = types.SimpleNamespace(reading=reading, final_distance=2.5)
+    tr = types.SimpleNamespace(reading=reading, final_distance=2.5, verdict="bounded, not converging")
     assert _not_converging_text(tr).replace("\u00a0", " ").replace("\u2212", "-") == said
 
 

@@ -185,6 +185,9 @@ def _not_converging_text(tr) -> str:
     two runs on one ellipse, and "ends 1 from z*" read like a count, a figure review)."""
     import math
     r = tr.reading or {}
+    if r.get("integrator_damping") and tr.verdict != "converging":  # (the flow at a fixed step: its states contract
+        # by the scheme's damping alone, where the flow's linearisation at z* does not)
+        return f"contracting by {str(r['integrator_damping'].get('scheme', 'the scheme')).upper()}'s damping alone"
     if r.get("final_zero"):
         return "ends at another zero of F"
     if r.get("spurious_fixed_point"):
