@@ -100,6 +100,7 @@ def centre_and_focus_members():
     return out
 
 
+@pytest.mark.slow  # (26 runs, 5 s: in CI's -m slow pass; the user's two cases and the sweep's stay in the default one)
 def test_the_members_never_read_converging_with_rk4():
     members = centre_and_focus_members()
     assert len(members) >= 15 and any(a > 0 for _, _, a, _ in members)
