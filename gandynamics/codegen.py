@@ -269,8 +269,8 @@ def first_call_once(name: str, call, notice: str | None = None) -> bool:
             except KeyboardInterrupt:
                 if not interrupted:  # (said at once: a Ctrl-C during a first compile of 10 s seemed ignored, a
                     # new user's trial)
-                    from .log import notice
-                    notice("Ctrl-C: stopping as soon as the compile under way has finished (numba's compiler "
+                    from .log import notice as say  # (not the parameter's name)
+                    say("Ctrl-C: stopping as soon as the compile under way has finished (numba's compiler "
                            "cannot be cut short) ...")
                 interrupted = True
     if err:

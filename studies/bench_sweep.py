@@ -468,8 +468,8 @@ def scaling(fld, inits, gam, h, K, repeat, nt, c=None):
     slower), so that its own scaling is measured in the same minutes and the same state of memory as the sweep's: its
     output arrays reused in the reused state, new and kept in the fresh state (55 MB a call for 100,000 rows: ~13,500
     page faults, in its threads).  With fresh memory on this project's virtual machine the C kernel's own ratio fell
-    to 1.57-1.77x (2026-12-07 15:12, idle) where the sweep's was 1.65-1.95x: the machine's first touch of new pages,
-    not a program's, limits the fresh state.  On this
+    to 1.51-1.76x (2026-12-07, two idle runs at 15:13 and 15:16, studies/RESULTS_sweep.md) where the sweep's was
+    1.60-1.93x: the machine's first touch of new pages, not a program's, limits the fresh state.  On this
     project's virtual machine the two vCPUs are not always two cores' worth: in some minutes an eg sweep on 2
     threads took 96-101 ms against 60 in the next (its 1-thread runs unchanged), and the C kernel's scaling falls with
     it; the ratio of the two ratios is the sweep's scaling against what the machine gave.  Returns one dict per

@@ -1348,8 +1348,8 @@ def test_a_sweep_says_when_bounded_rows_fell_and_more_samples_would_read_them(ca
     ({"final_zero": True}, "ends at another zero of F"),
     ({"spurious_fixed_point": True}, "stands at a spurious fixed point"),
     ({"step_below_rounding": 1e-30, "final_residual": 1e-12}, "stuck: its steps below the state's rounding"),
-    ({"flat_F": True, "final_residual": 1e-40}, "stuck: F flat below the state's rounding (a saturated loss?)"),
-    ({"final_residual": 0.0}, "stuck: F flat below the state's rounding (a saturated loss?)"),
+    ({"flat_F": True, "final_residual": 1e-40}, "stuck: F flat below the state's rounding, a saturated loss?"),
+    ({"final_residual": 0.0}, "stuck: F flat below the state's rounding, a saturated loss?"),
     ({"final_residual": 0.3}, "stands still where F is not zero"),
     ({"tail_min": 0.70711, "tail_max": 1.41421}, "|z - z*| in [0.71, 1.4] over its last half"),
     ({}, "|z - z*| = 2.5 at its end"),
@@ -1363,7 +1363,10 @@ def test_a_portraits_key_says_where_a_run_that_does_not_converge_stands(reading,
 
     from gandynamics.cli.portrait import _not_converging_text
     tr = types.SimpleNamespace(reading=reading, final_distance=2.5, verdict="bounded, not converging")
-    assert _not_converging_text(tr).replace("\u00a0", " ").replace("\u2212", "-") == said
+    text = _not_converging_text(tr)
+    assert text.replace("\u00a0", " ").replace("\u2212", "-") == said
+    from gandynamics.plotting._portrait import _run_name  # (the title's note names the run without it: no brackets
+    assert _run_name(f"eg ({tr.verdict}: {text})") == "eg"  # inside it, which the name's pattern cannot strip)
 
 
 def _ctrl_c():
@@ -1400,6 +1403,10 @@ def test_a_ctrl_c_after_the_last_step_keeps_the_run(monkeypatch, capsys, tmp_pat
     lines = csv.read_text().splitlines()
     assert lines[-1].split(",")[0] == "2000", lines[-1]  # (the table's last row: the run's last step)
     assert err.strip().splitlines()[-1].startswith("gandynamics: interrupted"), err
+    assert "Ctrl-C: " in err  # (heard at once: what it waits for)
+    if phase == "reading":  # (the run is whole: not "interrupted after N steps", which says steps are missing)
+        assert "the run (all 2000 steps) is kept above" in err and "interrupted after 2000 steps" not in err, err
+        assert '"interrupted"' not in (tmp_path / "run.csv.json").read_text()
 
 
 def test_whole_raises_the_functions_own_keyboard_interrupt():

@@ -440,3 +440,15 @@ def test_a_zero_that_is_no_short_decimal_is_kept_as_found(c):
                            loss_d=-x * y + c * y + y ** 2 / 2))
     z, res = find_equilibrium(fld, start=[c + 0.1, 0.1])
     assert abs(z[0] - c) <= 4 * np.spacing(c) and abs(z[1]) <= 1e-15 and res <= 1e-15, (z, res)
+
+
+def test_a_small_coordinate_of_a_zero_is_not_rounded_away():
+    """F = (0.3 u - 0.9, 1e-12 w - 3e-25), zero at (3, 3e-13) by hand: rounded to 12 digits of its size, w became 0
+    and F's norm stayed at its first component's rounding, 1.1e-16, which the norm test accepted (a review).  The
+    rounding is taken only where each component of F is no larger."""
+    u, w = sp.symbols("u w", real=True)
+    fld = VectorField(Game(theta=[u], psi=[w], loss_g=sp.Float(0.3) * u ** 2 / 2 - sp.Float(0.9) * u,
+                           loss_d=sp.Float(1e-12) * (w ** 2 / 2 - sp.Float(3e-13) * w)))
+    for start in ([2.0, 1.0], [3.5, -1.0], [0.0, 0.0], [3.0, 1e-12]):
+        z, _ = find_equilibrium(fld, start=start)
+        assert z[1] == pytest.approx(3e-13, rel=1e-9), (start, z)

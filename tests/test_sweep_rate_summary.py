@@ -120,3 +120,21 @@ def test_rate_summary_groups_and_leaves_out_rows_without_a_rate_per_step():
     assert [(g["values"]["step"], g["rows"], g["converging"], g["median"]) for g in by] == [
         (0.1, 2, 2, pytest.approx(0.85)), (0.2, 2, 1, 0.7), (0.3, 1, 0, None)]
     assert res.rate_summary("eg")[0]["converging"] == 0
+
+
+def test_a_grid_value_a_method_does_not_take_neither_splits_nor_labels_its_rows(capsys, tmp_path):
+    """gd has no beta: in a sweep of gd and momentum over beta and step, gd's beta column is NaN, and each of its rows
+    made a group of its own ("beta=nan, step=0.1" twice: NaN != NaN), its fastest row "at" beta None (a review).  gd's
+    rows group by step alone, each step's rows counted together; momentum's by both."""
+    import json
+
+    from gandynamics.cli import main
+    argv = ["sweep", "dirac", "--reg", "r1:gamma=0.3", "--method", "gd,momentum", "--grid", "beta=0:0.5:2", "--grid",
+            "step=0.1:0.3:2", "--steps", "500", "--out", str(tmp_path / "a.csv"), "--json", "--no-progress"]
+    assert main(argv) == 0
+    d = json.loads(capsys.readouterr().out)["rates_by_method"]
+    gd = d["gd"]["by"]
+    assert [g["values"] for g in gd] == [{"step": 0.1}, {"step": 0.3}], gd
+    assert all(g["rows"] == 2 for g in gd)  # (both betas' rows of each step: one group)
+    assert "beta" not in d["gd"]["all"]["fastest"]["at"]
+    assert sorted(tuple(sorted(g["values"])) for g in d["momentum"]["by"]) == [("beta", "step")] * 4

@@ -19,7 +19,7 @@ def finish(fn, what: str = "the results"):
     (else ``fn``'s value).  Raises what ``fn`` raises."""
     from ..runs.engine import whole
     out = []
-    late = whole(lambda: out.append(fn()))
+    late = whole(lambda: out.append(fn()), f"Ctrl-C: writing {what} to the end first, then stopping ...")
     if not late:
         return out[0]
     sys.stderr.write(f"gandynamics: interrupted while {what} were written; they are kept above\n")

@@ -46,7 +46,8 @@ def add_parser(sub):
     window = f"{-HALF_WIDTH:zg},{HALF_WIDTH:zg}"
     p.add_argument("--xlim", default=None, metavar="LO,HI",
                    help=f"the window's x range as offsets from the equilibrium z* (default {window}): x from z*_x + LO "
-                        "to z*_x + HI (--init is a point, not an offset)")
+                        "to z*_x + HI (--init is a point, not an offset); for a game with no zero of F found, offsets from the "
+                        "declared equilibrium, else from 0")
     p.add_argument("--ylim", default=None, metavar="LO,HI",
                    help=f"the window's y range as offsets from the equilibrium z* (default {window}), as --xlim")
     p.add_argument("--arrows", action="store_true", help="draw a quiver of v = -F (instead of the streamlines, unless --speed asks for them)")
@@ -195,7 +196,7 @@ def _not_converging_text(tr) -> str:
     if r.get("step_below_rounding") is not None:
         return "stuck: its steps below the state's rounding"
     if r.get("flat_F") or r.get("final_residual") == 0.0:
-        return "stuck: F flat below the state's rounding (a saturated loss?)"
+        return "stuck: F flat below the state's rounding, a saturated loss?"
     if r.get("final_residual") is not None:
         return "stands still where F is not zero"
     lo, hi = r.get("tail_min", math.nan), r.get("tail_max", math.nan)

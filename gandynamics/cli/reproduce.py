@@ -20,7 +20,8 @@ def add_parser(sub):
     p.add_argument("names", nargs="*", metavar="NAME", help="figures to regenerate (default: all; see --list)")
     p.add_argument("--list", action="store_true", help="list the figures and exit")
     p.add_argument("-o", "--out", default="figures", metavar="DIR",
-                   help="output folder (default: figures); created if missing. Files in it are replaced only when "
+                   help="output folder (default: figures); created if missing, inside an existing folder (a path whose parent is missing "
+                        "too is refused). Files in it are replaced only when "
                         "gandynamics wrote them; an existing file (not a folder) is refused before any work")
     p.add_argument("--pdf", action="store_true", help="also write PDF files")
     p.add_argument("--jobs", default=None, metavar="N",

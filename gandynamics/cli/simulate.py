@@ -265,6 +265,11 @@ def run(args) -> int:
                   bound=bound, engine=args.engine, **opts)
     from .finishing import finish  # (a Ctrl-C while the run is printed and written: held until they are out)
     code = finish(lambda: _results(args, fld, tr, z0), "the run's report and table")
+    if tr.options.get("ctrl_c_after_run") and code == 0:  # (a Ctrl-C while its states were read: the run is whole)
+        import sys
+        sys.stderr.write(f"gandynamics: interrupted after the run's last step, while its states were read; the run "
+                         f"(all {tr.steps} steps) is kept above\n")
+        return 130
     return 130 if tr.options.get("interrupted") else code
 
 

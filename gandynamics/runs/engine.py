@@ -477,8 +477,9 @@ def guided_cuts(units: int, nt: int) -> list:
     return cuts
 
 
-def whole(fn) -> bool:
-    """Run ``fn()`` to its end and return whether a Ctrl-C (KeyboardInterrupt) arrived meanwhile.
+def whole(fn, said: str | None = None) -> bool:
+    """Run ``fn()`` to its end and return whether a Ctrl-C (KeyboardInterrupt) arrived meanwhile (``said``: a notice
+    given at the first, :func:`gandynamics.log.notice`, that the Ctrl-C was heard and what it waits for).
 
     In the main thread ``fn`` runs in a pool thread while this one waits: a chunk of the interpreted engine is
     Python bytecode, where a Ctrl-C would stop it mid-way and leave its rows' states and distances half-written
@@ -497,6 +498,9 @@ def whole(fn) -> bool:
         except KeyboardInterrupt:
             if fut.done() and isinstance(fut.exception(), KeyboardInterrupt):
                 raise  # (fn's own, not a Ctrl-C while waiting: raised again at every wait, it looped for ever)
+            if said and not interrupted:  # (heard: a Ctrl-C set aside in silence seemed ignored, a review)
+                from ..log import notice
+                notice(said)
             interrupted = True
 
 

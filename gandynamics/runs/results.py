@@ -291,9 +291,18 @@ class SweepResult:
         by = list(by or [])
         cols = [np.asarray(self.columns[c]).reshape(-1) for c in by]
         varied = self.varied()
+        rows_of = np.flatnonzero(keep)
+
+        def value(c, i):  # (a NaN, one value: each .item() is a NaN of its own, and NaN != NaN made a group per row)
+            v = c[i].item()
+            return None if isinstance(v, float) and v != v else v
+        # (a column that is NaN in every row of the method -- beta of gd in a sweep over beta and step -- tells none of
+        # them apart: left out, where it printed "beta=nan" in each group, a review)
+        used = [k for k, c in enumerate(cols) if any(value(c, i) is not None for i in rows_of)]
+        by, cols = [by[k] for k in used], [cols[k] for k in used]
         groups: dict = {}
-        for i in np.flatnonzero(keep):
-            groups.setdefault(tuple(c[i].item() for c in cols), []).append(int(i))
+        for i in rows_of:
+            groups.setdefault(tuple(value(c, i) for c in cols), []).append(int(i))
         out = []
         for key, rows in groups.items():
             rows = np.array(rows, int)
@@ -305,7 +314,8 @@ class SweepResult:
                 best = int(r[np.argmin(vals)])
                 d.update(median=float(np.median(vals)), min=float(vals.min()), max=float(vals.max()),
                          fastest={"row": best, "rate": float(rate[best]),
-                                  "at": {c: np.asarray(self.columns[c]).reshape(-1)[best].item() for c in varied}})
+                                  "at": {c: value(np.asarray(self.columns[c]).reshape(-1), best) for c in varied
+                                         if value(np.asarray(self.columns[c]).reshape(-1), best) is not None}})
             out.append(d)
         return out
 

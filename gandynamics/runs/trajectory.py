@@ -8,7 +8,9 @@ gives ``reason="nan"``, an infinite one ``"overflow"``, a max-norm above ``bound
 flow may stop with ``"stepsize"`` when its step underflows; an implicit method whose solve fails gives
 ``"solve"``).  ``diverged_at`` is the index ``k`` of the first such state ``z_k``; the trajectory stops
 there, ``final`` holds that state.  Ctrl-C stops a long run between chunks of steps (about a second apart)
-and returns the steps that finished, with ``options["interrupted"] = True``.
+and returns the steps that finished, with ``options["interrupted"] = True``; one that comes after the last step,
+while the run's states are read for its verdict and rate, is held until the reading is done: the run is returned
+whole, with ``options["ctrl_c_after_run"] = True``.
 """
 
 from __future__ import annotations
@@ -336,11 +338,13 @@ def simulate(field, method, z0, steps, step, params=None, *, record_every=1, bou
         done.append(_read_again_diverged_early(tr, K, lambda steps: simulate(
             field, method, z0, steps, step, params, record_every=record_every, bound=bound, equilibrium=equilibrium,
             engine=engine, progress=False, **options)))
-    # (read whole through a Ctrl-C, which then marks the run interrupted: one that came as a run of 1e8 steps ended,
-    # while its states were read, lost the run, a new user's trial)
+    # (read whole through a Ctrl-C: one that came as a run of 1e8 steps ended, while its states were read, lost the
+    # run, a new user's trial.  The run is whole: not marked "interrupted", which says that steps are missing; its
+    # options say ctrl_c_after_run, and the command line exits 130)
     done: list = []
-    if whole(reading) and not done[0].options.get("interrupted"):
-        done[0] = dataclasses.replace(done[0], options=dict(done[0].options, interrupted=True))
+    if (whole(reading, "Ctrl-C: reading the run's states to the end first (its steps are all done) ...")
+            and not done[0].options.get("interrupted")):
+        done[0] = dataclasses.replace(done[0], options=dict(done[0].options, ctrl_c_after_run=True))
     return done[0]
 
 
