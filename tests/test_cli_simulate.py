@@ -1378,6 +1378,16 @@ def _ctrl_c():
     time.sleep(0.05)  # (the main thread takes it meanwhile)
 
 
+def _ctrl_c_during(monkeypatch, where) -> None:
+    """A Ctrl-C as the function ``where`` ((owner, name)) is called, before it runs."""
+    real = getattr(*where)
+
+    def late(*a, **k):
+        _ctrl_c()
+        return real(*a, **k)
+    monkeypatch.setattr(*where, late)
+
+
 @pytest.mark.parametrize("phase", ["reading", "table", "report"])
 def test_a_ctrl_c_after_the_last_step_keeps_the_run(monkeypatch, capsys, tmp_path, phase):
     """A Ctrl-C as a run of 1e8 steps ended, while its states were read or its report printed and its table written,
@@ -1387,13 +1397,8 @@ def test_a_ctrl_c_after_the_last_step_keeps_the_run(monkeypatch, capsys, tmp_pat
     import gandynamics.cli.simulate as S
     import gandynamics.runs.trajectory as T
     from gandynamics.cli import main
-    where = {"reading": (T, "_read"), "table": (T.Trajectory, "to_csv"), "report": (S, "_print_run")}[phase]
-    real = getattr(*where)
-
-    def late(*a, **k):
-        _ctrl_c()
-        return real(*a, **k)
-    monkeypatch.setattr(*where, late)
+    _ctrl_c_during(monkeypatch, {"reading": (T, "_read"), "table": (T.Trajectory, "to_csv"),
+                                 "report": (S, "_print_run")}[phase])
     csv = tmp_path / "run.csv"
     code = main(["simulate", "dirac", "--reg", "r1:gamma=0.5", "--method", "gd", "--step", "0.1", "--steps", "2000",
                  "--csv", str(csv)])
@@ -1450,13 +1455,7 @@ def test_a_ctrl_c_after_a_sweeps_last_row_keeps_its_table(monkeypatch, capsys, t
     import gandynamics.cli.sweep as S
     from gandynamics.runs.results import SweepResult
     from gandynamics.cli import main
-    where = {"table": (SweepResult, "save"), "summary": (S, "summary_text")}[phase]
-    real = getattr(*where)
-
-    def late(*a, **k):
-        _ctrl_c()
-        return real(*a, **k)
-    monkeypatch.setattr(*where, late)
+    _ctrl_c_during(monkeypatch, {"table": (SweepResult, "save"), "summary": (S, "summary_text")}[phase])
     table = tmp_path / "t.csv"
     code = main(["sweep", "dirac", "--reg", "r1:gamma=0.5", "--method", "gd,eg", "--steps", "300", "--grid",
                  "step=0.05:0.2:4", "--out", str(table), "--no-progress"])

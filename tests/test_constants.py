@@ -1556,14 +1556,10 @@ def _quartic_ball():
     return fld, float(np.linalg.norm(np.array([[1.0, 1.0], [-1.0, 0.5]]), 2)), 0.0
 
 
-@pytest.mark.parametrize("at", [1, _slow(2), _slow(3), 5, _slow(8), _slow(13), 40])
-def test_a_ctrl_c_in_branch_and_bound_keeps_a_certified_bracket(monkeypatch, at):
-    """A Ctrl-C during check or constants printed only "interrupted", the bracket lost (a new user).  Interrupted at the
-    at-th box split (inside a round, its boxes popped: they are put back), the search returns what it found: the L
-    bracket holds the closed-form L, stopped "interrupted"; the mu search after it is not begun, its bracket the
-    sampled estimate's (lo -inf, hi at a witness above the true mu = 0), and no claim is certified by it."""
+def _ctrl_c_at_split(monkeypatch, at: int) -> dict:
+    """A Ctrl-C (KeyboardInterrupt) as branch and bound splits its at-th box (``constants._halves``); the count of
+    splits, ``{"n": ...}``, to set back to 0 before another search."""
     import gandynamics.analysis.constants as C
-    fld, L, mu = _quartic_ball()
     real, calls = C._halves, {"n": 0}
 
     def halves(*a):
@@ -1572,6 +1568,18 @@ def test_a_ctrl_c_in_branch_and_bound_keeps_a_certified_bracket(monkeypatch, at)
             raise KeyboardInterrupt
         return real(*a)
     monkeypatch.setattr(C, "_halves", halves)
+    return calls
+
+
+@pytest.mark.parametrize("at", [1, _slow(2), _slow(3), 5, _slow(8), _slow(13), 40])
+def test_a_ctrl_c_in_branch_and_bound_keeps_a_certified_bracket(monkeypatch, at):
+    """A Ctrl-C during check or constants printed only "interrupted", the bracket lost (a new user).  Interrupted at the
+    at-th box split (inside a round, its boxes popped: they are put back), the search returns what it found: the L
+    bracket holds the closed-form L, stopped "interrupted"; the mu search after it is not begun, its bracket the
+    sampled estimate's (lo -inf, hi at a witness above the true mu = 0), and no claim is certified by it."""
+    import gandynamics.analysis.constants as C
+    fld, L, mu = _quartic_ball()
+    calls = _ctrl_c_at_split(monkeypatch, at)
     with pytest.raises(KeyboardInterrupt):  # (the library's default: the Ctrl-C raised, as inside other analyses)
         C.certify_constants(fld, "ball:1", tol=1e-12, max_boxes=5000)
     calls["n"] = 0
@@ -1665,16 +1673,8 @@ def test_a_search_interrupted_in_its_first_round_is_not_called_not_searched(monk
     (Bracket.stopped "not begun"), in constants' lines, check's notes and the JSON."""
     import json
 
-    import gandynamics.analysis.constants as C
     from gandynamics.cli import main
-    real, calls = C._halves, {"n": 0}
-
-    def halves(*a):
-        calls["n"] += 1
-        if calls["n"] == at:
-            raise KeyboardInterrupt
-        return real(*a)
-    monkeypatch.setattr(C, "_halves", halves)
+    calls = _ctrl_c_at_split(monkeypatch, at)
     assert main(["constants", "dirac", "--reg", "r1:gamma=0.5", "--region", "ball:1"]) == 130
     out = capsys.readouterr().out
     lines = {ln.split()[0]: ln for ln in out.splitlines() if ln.strip().startswith(("mu in", "L in"))}
