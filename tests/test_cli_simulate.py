@@ -1296,6 +1296,7 @@ def test_simulate_writes_its_states_to_standard_output_with_csv_dash(capsys):
     assert "--csv - and --json both write to standard output" in capsys.readouterr().err
 
 
+@pytest.mark.slow  # (six portraits, 4-8 s: CI's default pass was 2:52-3:06 in session 58)
 def test_a_portrait_of_more_steps_than_it_draws_says_so(tmp_path, capsys, monkeypatch):
     """A review: a portrait of more than PORTRAIT_POINTS steps draws every N-th state, and a zig-zag across z* at every
     step (gd at h = 1.999 on F = (x, y): x changes sign each step, computed here) was drawn as a one-sided approach
