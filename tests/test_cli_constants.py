@@ -522,6 +522,7 @@ def test_portrait_says_when_a_trajectory_leaves_its_window(capsys, tmp_path):
     assert code == 0 and len(notes) == 1 and notes[0].endswith("--xlim/--ylim widen the window"), out
 
 
+@pytest.mark.slow  # (2-4 s: CI's default pass was 3:02 idle on aad1074, session 58)
 def test_portrait_says_in_one_note_when_many_trajectories_leave_its_window(capsys, tmp_path):
     """A zoom on four methods from three starts printed twelve notes, one per run cut at the window's edge (a new
     user's finding): more than CUT_NOTES runs leaving get one note naming them all, and a window that holds every one

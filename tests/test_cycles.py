@@ -938,6 +938,7 @@ def test_cycle_from_hopf_follows_the_cycle_from_nearer_the_hopf_point_where_the_
     assert cyc.period == pytest.approx(np.diff(ring.t_events[0])[-1], rel=1e-6)
 
 
+@pytest.mark.slow  # (2-4 s: CI's default pass was 3:02 idle on aad1074, session 58)
 def test_cycle_from_hopf_keeps_the_shootings_settings_and_says_a_prediction_of_no_use():
     """A review: the cycle found by following the branch from nearer the Hopf point ignored the shooting's settings
     (samples=20 gave an orbit of 200 points), and far from the Hopf point the error printed the normal form's
@@ -956,6 +957,7 @@ def test_cycle_from_hopf_keeps_the_shootings_settings_and_says_a_prediction_of_n
     assert "period -" not in str(e.value)
 
 
+@pytest.mark.slow  # (2-4 s: CI's default pass was 3:02 idle on aad1074, session 58)
 def test_a_branch_in_coarse_steps_takes_a_failing_step_again_in_substeps():
     """A new user: on f = x y + a x^2/2 - y^2/20 - x^4/4 (zero-sum) the unstable cycle born at a = -0.1, followed from
     a = 0 to 0.3 in six steps of 0.05, was lost at a = 0.05 ("shooting found no unstable one") while thirty steps

@@ -3871,6 +3871,7 @@ def test_the_check_of_relations_spacing(text, spaced):
     assert relations_spaced(text) is spaced
 
 
+@pytest.mark.slow  # (2-4 s: CI's default pass was 3:02 idle on aad1074, session 58)
 def test_every_line_a_library_figure_draws_in_its_own_colours_has_3_to_1(dirac):
     """The kind of the faint trajectory colours: a portrait of nine runs given no colour (the trajectory colours in
     turn: Okabe and Ito's orange and sky blue, tab:olive and tab:cyan were 2.0:1 to 2.3:1), with nullclines (0.3 at
