@@ -453,11 +453,7 @@ def zstar_instability(field, m, zs, p, h: float, o: dict) -> tuple[float, bool] 
         return None
     if not np.max(np.abs(np.linalg.eigvals(M)), initial=0.0) > 1.0 + 1e-12:  # (no claim possible: the eigenvalues
         return None  # alone, a third of the cost of the eigenvectors below, for the common z* that attracts)
-    from scipy import linalg
-    w, vl, vr = linalg.eig(M, left=True, right=True)
-    s = np.abs(np.sum(np.conj(vl) * vr, axis=0))
-    with np.errstate(divide="ignore"):
-        r = M.shape[0] * np.finfo(float).eps * float(np.linalg.norm(M)) / s
+    w, r = _first_order_radii(M)
     outside = np.abs(w) - r > 1.0 + 1e-12
     if not np.any(outside):
         return None
@@ -475,6 +471,17 @@ FLOW_MARGINAL_RTOL = 1e-9
 FLOW_BACKWARD = 16.0
 
 
+def _first_order_radii(M, backward: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
+    """The eigenvalues ``w`` of ``M`` and their first-order rounding radii ``r_i = backward n eps ||M||_F / s_i``
+    (``s_i = |y_i^H x_i|``, unit left and right eigenvectors; ``inf`` where ``s_i = 0``): the bound of a
+    backward-stable eigensolver that :func:`zstar_instability` and :func:`_flow_reading` take."""
+    from scipy import linalg
+    w, vl, vr = linalg.eig(M, left=True, right=True)
+    s = np.abs(np.sum(np.conj(vl) * vr, axis=0))
+    with np.errstate(divide="ignore"):
+        return w, backward * M.shape[0] * np.finfo(float).eps * float(np.linalg.norm(M)) / s
+
+
 def _flow_reading(J) -> tuple[str, np.ndarray, np.ndarray]:
     """``(reading, w, r)`` of the flow's linearisation ``J``: its eigenvalues ``w`` with rounding radii ``r_i =
     FLOW_BACKWARD n eps ||J||_F / s_i`` (``s_i = |y_i^H x_i|``, unit left and right eigenvectors: the first-order bound
@@ -483,14 +490,9 @@ def _flow_reading(J) -> tuple[str, np.ndarray, np.ndarray]:
     ``Re w_i - r_i > 0``, ``"marginal"`` otherwise, as :func:`gandynamics.analysis.eigbounds.flow_reading` reads it
     (that module is an analysis, above the runs: this is its first-order estimate without the clusters' caps, which
     read a defective eigenvalue more tightly; a defective one here has a wide radius and reads marginal)."""
-    from scipy import linalg
-    n = J.shape[0]
     if not np.all(np.isfinite(J)):
         raise ValueError("the linearisation is not finite")
-    w, vl, vr = linalg.eig(J, left=True, right=True)
-    s = np.abs(np.sum(np.conj(vl) * vr, axis=0))
-    with np.errstate(divide="ignore"):
-        r = FLOW_BACKWARD * n * np.finfo(float).eps * float(np.linalg.norm(J)) / s
+    w, r = _first_order_radii(J, FLOW_BACKWARD)
     r = np.maximum(r, FLOW_MARGINAL_RTOL * float(np.max(np.abs(w), initial=0.0)))
     if w.size == 0 or float(np.max(w.real + r)) < 0.0:
         return "stable", w, r
