@@ -903,8 +903,8 @@ def test_a_factor_per_period_that_underflows_is_printed_by_its_exponent():
     assert big.startswith("1.97e+434"), big
 
 
-@pytest.mark.parametrize("b,c,frac", [(0.1, 1.0, 0.2)] + [  # (4 s each: one in the default pass)
-    pytest.param(*m, marks=pytest.mark.slow) for m in ((0.2, 1.0, 0.2), (0.1, 2.0, 0.25), (0.3, 0.5, 0.15))])
+@pytest.mark.slow  # (4 s each with warm caches: cycle_from_hopf's default-pass tests are the shorter ones above)
+@pytest.mark.parametrize("b,c,frac", [(0.1, 1.0, 0.2), (0.2, 1.0, 0.2), (0.1, 2.0, 0.25), (0.3, 0.5, 0.15)])
 def test_cycle_from_hopf_follows_the_cycle_from_nearer_the_hopf_point_where_the_prediction_is_too_far(b, c, frac):
     """A review: on f = x y + a x^2/2 - b y^2/2 + c x^3/3 (zero-sum), a subcritical Hopf point at a = -b, `cycle
     --from-hopf a=-0.1:-0.08` failed ("spirals into the equilibrium ... use cycle --from-hopf"), the normal form's

@@ -491,8 +491,8 @@ def test_interleaved_kernels_give_the_same_numbers_bitwise():
 
 
 @pytest.mark.parametrize("field, methods", [  # (the default pass: kernels other tests compile too; the rest -m slow)
-    ("dirac-r1", ("gd", "eg", "eftp", "proximal", "flow")),
-    pytest.param("dirac-r1", ("altgd", "ogda", "momentum", "eag", "adam", "rmsprop", "lookahead", "ftr"),
+    ("dirac-r1", ("gd", "eg", "eftp", "flow")),  # (the Dirac-GAN's implicit kernel, 2.5 s cold, only in -m slow)
+    pytest.param("dirac-r1", ("altgd", "ogda", "momentum", "eag", "adam", "rmsprop", "lookahead", "ftr", "proximal"),
                  marks=pytest.mark.slow),
     pytest.param("dirac-nd", ("gd", "eg", "eftp"), marks=pytest.mark.slow),
     pytest.param("dirac-r1-box", ("gd", "eg", "eftp", "altgd", "momentum"), marks=pytest.mark.slow)])

@@ -1622,7 +1622,8 @@ def _dashed_apart(lines) -> bool:
 
 
 @pytest.mark.filterwarnings("ignore:Animation was deleted without rendering")  # (its lines are read, not played)
-@pytest.mark.parametrize("second", [("momentum", {"beta": 0.0}), ("gd", {}), ("altgd", {})])
+@pytest.mark.parametrize("second", [("momentum", {"beta": 0.0})] + [  # (1 s each: the others in -m slow)
+    pytest.param(m, marks=pytest.mark.slow) for m in (("gd", {}), ("altgd", {}))])
 def test_a_trajectory_drawn_over_another_identical_one_does_not_hide_it(second):
     """momentum with beta = 0 is gd step for step: drawn over it, gd could not be seen (a new user).  Paths that lie on
     one another within a line's width are drawn with interleaved dashes, each showing its colour; a third run that

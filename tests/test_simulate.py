@@ -1228,20 +1228,20 @@ def test_a_ctrl_c_while_early_divergences_are_read_again_is_an_interrupted_sweep
             out, done, info = real(sub, **kw)
             return out, np.zeros_like(done), dict(info, interrupted=True)
         return real(sub, **kw)
-    fld = VectorField(games.bilinear(B=2.0))
-    hs = [0.05, 0.2, 0.3, 0.5]
+    fld = VectorField(games.bilinear())  # (B = 1: the kernel tests/test_integrator_damping.py compiles too)
+    hs = [0.1, 0.4, 0.6, 1.0]  # (B h as the B = 2 of the review at 0.05, 0.2, 0.3, 0.5)
     monkeypatch.setattr(S, "_execute", ctrl_c)
     res = sweep(fld, "gd", inits=[[0.1, 0.1]], grid={"step": hs}, steps=2000, progress=False)
     assert not res.complete and res.meta["rate_reread_interrupted"] and bool(np.all(res["finished"]))
     assert np.isnan(res["rate"][1:]).all() and np.isfinite(res["rate"][0])  # (the rows not read again: NaN as before)
     out = tmp_path / "t.csv"
     monkeypatch.setattr(S, "_execute", real)
-    assert main(["sweep", "bilinear", "--param", "B=2", "--method", "gd", "--grid", "step=0.05,0.2,0.3,0.5",
+    assert main(["sweep", "bilinear", "--method", "gd", "--grid", "step=0.1,0.4,0.6,1",
                  "--steps", "2000", "--init", "0.1,0.1", "--out", str(out), "--no-progress"]) == 0
     before = out.read_bytes()
     capsys.readouterr()
     monkeypatch.setattr(S, "_execute", ctrl_c)
-    assert main(["sweep", "bilinear", "--param", "B=2", "--method", "gd", "--grid", "step=0.05,0.2,0.3,0.5",
+    assert main(["sweep", "bilinear", "--method", "gd", "--grid", "step=0.1,0.4,0.6,1",
                  "--steps", "2000", "--init", "0.1,0.1", "--out", str(out), "--no-progress"]) == 130
     err = capsys.readouterr().err
     assert "interrupted after all 4 rows ran, while some were read again" in err and out.read_bytes() == before
