@@ -136,7 +136,7 @@ def run(args) -> int:
 
     from ..runs.sweep import check_grid_axes, check_step_sources
     from ..simulate import sweep
-    from .common import build_field, gathered, parse_vector, quiet, refuse
+    from .common import build_field, gathered, parse_vector, refuse
     from .simulate import _bound, method_options, parse_step, parse_steps, with_cli_defaults
     from ..io import check_output_path
     out = args.out
@@ -200,137 +200,185 @@ def run(args) -> int:
     # are out, as simulate's: the rows of a finished sweep were lost with them)
 
     def results() -> int:
-        nonlocal out
-        if args.random_inits:  # how the points were drawn (they are in the table; the seed makes them again)
-            prov = res.meta.get("provenance")
-            if isinstance(prov, dict):
-                prov["seed"] = whole(args.seed, "--seed", lo=0)
-                prov.setdefault("extra", {})["random_inits"] = {"spec": args.random_inits, "seed": prov["seed"],
-                                                                "given_inits_first": len(args.init)}
-        summary_to = sys.stdout
-        if out == "-":
-            from ..provenance import comment_header
-            sys.stdout.write(comment_header(res.meta.get("provenance", {})))
-            res.write_csv(sys.stdout)
-            # (-q: errors and warnings alone there, but --json's summary was asked for: it stays, a review)
-            summary_to = sys.stderr if not quiet(args) or args.json else io.StringIO()
-        else:
-            if not res.complete:  # (an interrupted table never replaces a finished one: it goes beside it)
-                out = _partial_name(out)
-            try:
-                res.save(out)
-            except OSError as exc:
-                from ..io import describe_oserror  # (the file that failed: the table or its sidecar)
-                raise GandynamicsError(describe_oserror(exc, out)) from None
-        n = len(res)
-        tally = res.verdict_counts()  # every verdict (0 when no row has it), then "not run" when interrupted
-        if args.json:
-            from ..verdict import VERDICT_RULE
-            from .common import dumps
-            print(dumps({"rows": n, "steps": steps, "methods": methods, "seconds": dt, "verdicts": tally,
-                         "verdicts_by_method": {m: res.verdict_counts(m) for m in methods},
-                         "rates_by_method": rate_groups(res, methods),
-                         "verdict_rule": VERDICT_RULE, "table": None if out == "-" else out, "complete": res.complete}),
-                  file=summary_to)
-        else:
-            by = {m: res.verdict_counts(m) for m in methods} if len(methods) > 1 else None
-            from .common import method_label
-            labels = [method_label(m, opts) for m in methods]  # ("momentum (beta=-0.5)": the options that ran)
-            print(summary_text(n, steps, labels, dt, tally, res.meta.get("bound"), None if out == "-" else out, by,
-                               complete=res.complete), file=summary_to)
-            print(rates_text(rate_groups(res, methods), labels), file=summary_to)
-        def say(text):  # (the notes after the summary, wrapped to its width as its legend is: one had 250 characters)
-            import textwrap
-            print(textwrap.fill(text, width=WIDTH, break_long_words=False, break_on_hyphens=False), file=summary_to)
-
-        if not args.json:
-            alg = np.asarray(res["algebraic"])
-            has = alg[np.isfinite(alg)]
-            if has.size:  # (a power law has no rate per step: the table's rate is the last half's average)
-                p = (f"p = {has.min():z.3g}" if format(has.min(), "z.3g") == format(has.max(), "z.3g") else
-                     f"p from {has.min():z.3g} to {has.max():z.3g}")  # (it read "from -0.5 to -0.5")
-                say(f"{has.size} of them decay like a power of k, |z_k - z*| ~ k^p with {p} (the table's algebraic "
-                      "column): no rate per step, their rate is the last half's average")
-            settled = int(np.count_nonzero(res["final_zero"])) if "final_zero" in res.columns else 0
-            if settled:  # (simulate's description says it of one run: "converged to a stationary point other than z*")
-                nb = int(np.count_nonzero(np.asarray(res["verdict"]) == "bounded, not converging"))
-                # (which zeros, and how many rows each: a new user read the table to find 13 rows at one well, 7 at the
-                # other; the final states to 4 digits, the 3 commonest)
-                fz = np.column_stack([res[f"final_{v}"] for v in res.names])[np.asarray(res["final_zero"], dtype=bool)]
-                keys, counts = np.unique(np.array([[float(f"{v:z.4g}") for v in row] for row in fz]), axis=0,
-                                         return_counts=True)
-                order = np.argsort(-counts, kind="stable")
-                where = "; ".join(f"{int(counts[i])} at ({', '.join(f'{v:zg}' for v in keys[i])})" for i in order[:3])
-                more = f"; {len(keys) - 3} more points" if len(keys) > 3 else ""
-                say(f"{settled} of the {nb} 'bounded, not converging' rows stand still at a zero of F other than their z* (the "
-                      f"table's final_zero column): they converged, to another stationary point: {where}{more}")
-            spur = int(np.count_nonzero(res["spurious_fixed_point"])) if "spurious_fixed_point" in res.columns else 0
-            if spur:  # (simulate's description says it of one run: "a spurious fixed point of eg: its extrapolated point")
-                say(f"{spur} 'bounded, not converging' " + ("row stands still at a spurious fixed point of its method"
-                                                              if spur == 1 else
-                                                              "rows stand still at a spurious fixed point of their method")
-                      + ", not a zero of F (the table's spurious_fixed_point column): a point where the update evaluates F "
-                      "(extragradient's z - H F(z)) is a zero of F, so the update moves by nothing")
-            stuck = int(np.count_nonzero(res["stuck"])) if "stuck" in res.columns else 0
-            if stuck:  # (simulate's description says it of one run, with the numbers and what to try)
-                say(f"{stuck} 'bounded, not converging' " + ("row stands" if stuck == 1 else "rows stand")
-                      + " still where F is not 0 (the table's stuck column): stuck, not converged: a step there, h F, is too "
-                      "small to change the state, because F is (as where a loss saturates far from the equilibrium) or the "
-                      "step is; simulate from " + ("its start says which" if stuck == 1 else "a start of one says which"))
-            left = res.meta.get("final_zero_untested", 0)
-            if left:
-                from ..runs.sweep import MAX_ROUNDING_TESTS
-                say(f"{left} rows that stood still were not tested for standing at another zero of F or at a spurious "
-                      f"fixed point (the cap of {MAX_ROUNDING_TESTS} tests per sweep): final_zero, spurious_fixed_point "
-                      "and stuck are 0 for them")
-            damped = res.meta.get("integrator_damping", 0)
-            if damped:  # (simulate's description says it of one run, with the flow's and RK4's rates at z*)
-                say(f"{damped} flow " + ("row" if damped == 1 else "rows") + " whose distance fell steadily read 'bounded, "
-                    "not converging': RK4's damping alone contracted " + ("it" if damped == 1 else "them") + ", where the "
-                    "flow's linearisation at z* does not contract (a centre, or a repelling focus, of the flow); the "
-                    "adaptive --scheme dopri5 integrates the flow itself; simulate of " +
-                    ("that row" if damped == 1 else "one of them") + " gives the flow's and RK4's rates at z*")
-            left = res.meta.get("integrator_damping_untested", 0)
-            if left:
-                from ..runs.sweep import MAX_ROUNDING_TESTS
-                say(f"{left} 'converging' flow rows were not tested for a convergence by RK4's damping alone (the cap of "
-                    f"{MAX_ROUNDING_TESTS} linearisations per sweep)")
-            left = res.meta.get("below_floor_untested", 0)
-            if left:
-                from ..runs.sweep import MAX_ROUNDING_TESTS
-                say(f"{left} 'converging' rows that moved under their rounding floor were not tested for an unstable z* "
-                    f"(the cap of {MAX_ROUNDING_TESTS} linearisations per sweep): read 'converging' by the floor alone, "
-                    "as an orbit below it would be (docs/howto/verdicts.md)")
-            from ..runs.equilibria import MAX_FINAL_SEARCHES
-            none = int(np.count_nonzero(np.isnan(np.column_stack([res[f"zstar_{v}"] for v in res.names])).any(axis=1)))
-            if none:
-                left = res.meta.get("zstar_unsearched", 0)
-                say(f"{none} of {n} rows have no z* (no zero of F found at their hyperparameters"
-                      + (f"; {left} of them not searched from where they ended: the cap of {MAX_FINAL_SEARCHES} searches "
-                         "per sweep" if left else "")
-                      + "): read on their displacement |z_k - z_0| from their start, their distance, rate and tails NaN")
-        read = int(res.meta.get("samples", samples))
-        falling = res.meta.get("bounded_falling", 0)
-        if not args.json and falling:  # (a sweep's 65 samples against simulate's 1,025: a new user's slow k^-1/2 decays)
-            from ..verdict import ENVELOPE_MIN_SAMPLES
-            say(f"note: {falling} of the rows read 'bounded, not converging' fell to half or less of their first "
-                f"quarter's largest distance: a decay too slow or too modulated for {read} samples to read, perhaps a "
-                f"power law's; --samples {ENVELOPE_MIN_SAMPLES + 1} reads them as simulate does")
-        if not args.json and read < FEW_SAMPLES and read == samples:  # (not a short run's every step: its own choice)
-            say(f"note: each run was read on {read} samples (--samples): too few for the verdicts' rules, which compare "
-                  f"the quarters of a run and fit at least 6 samples, so most runs read 'bounded, not converging'; the "
-                  f"default is 65")
-        if not res.complete:  # (on standard error, as every command's Ctrl-C: it was the summary's last line, on stdout)
-            ran = int(np.sum(res["finished"]))
-            sys.stderr.write((f"gandynamics: interrupted after {ran} of {n} rows; the rows not run are in the table, "
-                              "marked finished=False" if ran < n else
-                              f"gandynamics: interrupted after all {n} rows ran, while some were read again (their rates "
-                              "from denser samples, or their z* from where they ended): those keep their first reading")
-                             + (f"; the table went to {out}, as an existing --out is not replaced by an unfinished table"
-                                if out != args.out and out != "-" else "") + "\n")
-            return 130
-        return 0
+        return _results(args, res, methods, opts, steps, samples, dt)
     return finish(results, "the sweep's table and summary")
+
+
+def _results(args, res, methods, opts, steps, samples, dt: float) -> int:
+    """The sweep's results, once it has run: its table written (``--out``, or standard output for ``-``), its summary
+    and notes printed, an interruption said: the exit status (130 for an unfinished sweep)."""
+    _record_random_inits(args, res)
+    out, summary_to = _write_table(args, res)
+    _print_summary(args, res, methods, opts, steps, dt, out, summary_to)
+
+    def say(text):  # (the notes after the summary, wrapped to its width as its legend is: one had 250 characters)
+        import textwrap
+        print(textwrap.fill(text, width=WIDTH, break_long_words=False, break_on_hyphens=False), file=summary_to)
+
+    if not args.json:
+        _say_row_notes(res, say)
+        _say_sample_notes(res, samples, say)
+    if not res.complete:
+        _say_interrupted(res, out, args.out)
+        return 130
+    return 0
+
+
+def _record_random_inits(args, res) -> None:
+    """How ``--random-inits`` drew the points, in the table's provenance (they are in the table; the seed makes them
+    again)."""
+    from ..validate import whole
+    if args.random_inits:
+        prov = res.meta.get("provenance")
+        if isinstance(prov, dict):
+            prov["seed"] = whole(args.seed, "--seed", lo=0)
+            prov.setdefault("extra", {})["random_inits"] = {"spec": args.random_inits, "seed": prov["seed"],
+                                                            "given_inits_first": len(args.init)}
+
+
+def _write_table(args, res) -> tuple[str, object]:
+    """Write the table where ``--out`` says: ``(where it went, where the summary goes)``.  An unfinished table never
+    replaces a finished one (:func:`_partial_name`); with ``--out -`` the table is standard output and the summary
+    goes to standard error (nowhere under ``-q`` without ``--json``)."""
+    from .common import quiet
+    out = args.out
+    summary_to = sys.stdout
+    if out == "-":
+        from ..provenance import comment_header
+        sys.stdout.write(comment_header(res.meta.get("provenance", {})))
+        res.write_csv(sys.stdout)
+        # (-q: errors and warnings alone there, but --json's summary was asked for: it stays, a review)
+        summary_to = sys.stderr if not quiet(args) or args.json else io.StringIO()
+    else:
+        if not res.complete:  # (an interrupted table never replaces a finished one: it goes beside it)
+            out = _partial_name(out)
+        try:
+            res.save(out)
+        except OSError as exc:
+            from ..io import describe_oserror  # (the file that failed: the table or its sidecar)
+            raise GandynamicsError(describe_oserror(exc, out)) from None
+    return out, summary_to
+
+
+def _print_summary(args, res, methods, opts, steps, dt: float, out: str, summary_to) -> None:
+    """The summary of the verdicts and rates (``--json``: one JSON object) to ``summary_to``."""
+    n = len(res)
+    tally = res.verdict_counts()  # every verdict (0 when no row has it), then "not run" when interrupted
+    if args.json:
+        from ..verdict import VERDICT_RULE
+        from .common import dumps
+        print(dumps({"rows": n, "steps": steps, "methods": methods, "seconds": dt, "verdicts": tally,
+                     "verdicts_by_method": {m: res.verdict_counts(m) for m in methods},
+                     "rates_by_method": rate_groups(res, methods),
+                     "verdict_rule": VERDICT_RULE, "table": None if out == "-" else out, "complete": res.complete}),
+              file=summary_to)
+    else:
+        by = {m: res.verdict_counts(m) for m in methods} if len(methods) > 1 else None
+        from .common import method_label
+        labels = [method_label(m, opts) for m in methods]  # ("momentum (beta=-0.5)": the options that ran)
+        print(summary_text(n, steps, labels, dt, tally, res.meta.get("bound"), None if out == "-" else out, by,
+                           complete=res.complete), file=summary_to)
+        print(rates_text(rate_groups(res, methods), labels), file=summary_to)
+
+
+def _say_row_notes(res, say) -> None:
+    """The notes on rows the verdicts alone do not tell (power laws, other zeros, spurious fixed points, stuck rows,
+    RK4's damping, tests left out by their caps, rows without z*), each through ``say``."""
+    import numpy as np
+    n = len(res)
+    alg = np.asarray(res["algebraic"])
+    has = alg[np.isfinite(alg)]
+    if has.size:  # (a power law has no rate per step: the table's rate is the last half's average)
+        p = (f"p = {has.min():z.3g}" if format(has.min(), "z.3g") == format(has.max(), "z.3g") else
+             f"p from {has.min():z.3g} to {has.max():z.3g}")  # (it read "from -0.5 to -0.5")
+        say(f"{has.size} of them decay like a power of k, |z_k - z*| ~ k^p with {p} (the table's algebraic "
+              "column): no rate per step, their rate is the last half's average")
+    settled = int(np.count_nonzero(res["final_zero"])) if "final_zero" in res.columns else 0
+    if settled:  # (simulate's description says it of one run: "converged to a stationary point other than z*")
+        nb = int(np.count_nonzero(np.asarray(res["verdict"]) == "bounded, not converging"))
+        # (which zeros, and how many rows each: a new user read the table to find 13 rows at one well, 7 at the
+        # other; the final states to 4 digits, the 3 commonest)
+        fz = np.column_stack([res[f"final_{v}"] for v in res.names])[np.asarray(res["final_zero"], dtype=bool)]
+        keys, counts = np.unique(np.array([[float(f"{v:z.4g}") for v in row] for row in fz]), axis=0,
+                                 return_counts=True)
+        order = np.argsort(-counts, kind="stable")
+        where = "; ".join(f"{int(counts[i])} at ({', '.join(f'{v:zg}' for v in keys[i])})" for i in order[:3])
+        more = f"; {len(keys) - 3} more points" if len(keys) > 3 else ""
+        say(f"{settled} of the {nb} 'bounded, not converging' rows stand still at a zero of F other than their z* (the "
+              f"table's final_zero column): they converged, to another stationary point: {where}{more}")
+    spur = int(np.count_nonzero(res["spurious_fixed_point"])) if "spurious_fixed_point" in res.columns else 0
+    if spur:  # (simulate's description says it of one run: "a spurious fixed point of eg: its extrapolated point")
+        say(f"{spur} 'bounded, not converging' " + ("row stands still at a spurious fixed point of its method"
+                                                      if spur == 1 else
+                                                      "rows stand still at a spurious fixed point of their method")
+              + ", not a zero of F (the table's spurious_fixed_point column): a point where the update evaluates F "
+              "(extragradient's z - H F(z)) is a zero of F, so the update moves by nothing")
+    stuck = int(np.count_nonzero(res["stuck"])) if "stuck" in res.columns else 0
+    if stuck:  # (simulate's description says it of one run, with the numbers and what to try)
+        say(f"{stuck} 'bounded, not converging' " + ("row stands" if stuck == 1 else "rows stand")
+              + " still where F is not 0 (the table's stuck column): stuck, not converged: a step there, h F, is too "
+              "small to change the state, because F is (as where a loss saturates far from the equilibrium) or the "
+              "step is; simulate from " + ("its start says which" if stuck == 1 else "a start of one says which"))
+    left = res.meta.get("final_zero_untested", 0)
+    if left:
+        from ..runs.sweep import MAX_ROUNDING_TESTS
+        say(f"{left} rows that stood still were not tested for standing at another zero of F or at a spurious "
+              f"fixed point (the cap of {MAX_ROUNDING_TESTS} tests per sweep): final_zero, spurious_fixed_point "
+              "and stuck are 0 for them")
+    damped = res.meta.get("integrator_damping", 0)
+    if damped:  # (simulate's description says it of one run, with the flow's and RK4's rates at z*)
+        say(f"{damped} flow " + ("row" if damped == 1 else "rows") + " whose distance fell steadily read 'bounded, "
+            "not converging': RK4's damping alone contracted " + ("it" if damped == 1 else "them") + ", where the "
+            "flow's linearisation at z* does not contract (a centre, or a repelling focus, of the flow); the "
+            "adaptive --scheme dopri5 integrates the flow itself; simulate of " +
+            ("that row" if damped == 1 else "one of them") + " gives the flow's and RK4's rates at z*")
+    left = res.meta.get("integrator_damping_untested", 0)
+    if left:
+        from ..runs.sweep import MAX_ROUNDING_TESTS
+        say(f"{left} 'converging' flow rows were not tested for a convergence by RK4's damping alone (the cap of "
+            f"{MAX_ROUNDING_TESTS} linearisations per sweep)")
+    left = res.meta.get("below_floor_untested", 0)
+    if left:
+        from ..runs.sweep import MAX_ROUNDING_TESTS
+        say(f"{left} 'converging' rows that moved under their rounding floor were not tested for an unstable z* "
+            f"(the cap of {MAX_ROUNDING_TESTS} linearisations per sweep): read 'converging' by the floor alone, "
+            "as an orbit below it would be (docs/howto/verdicts.md)")
+    from ..runs.equilibria import MAX_FINAL_SEARCHES
+    none = int(np.count_nonzero(np.isnan(np.column_stack([res[f"zstar_{v}"] for v in res.names])).any(axis=1)))
+    if none:
+        left = res.meta.get("zstar_unsearched", 0)
+        say(f"{none} of {n} rows have no z* (no zero of F found at their hyperparameters"
+              + (f"; {left} of them not searched from where they ended: the cap of {MAX_FINAL_SEARCHES} searches "
+                 "per sweep" if left else "")
+              + "): read on their displacement |z_k - z_0| from their start, their distance, rate and tails NaN")
+
+
+def _say_sample_notes(res, samples: int, say) -> None:
+    """The notes on what the number of samples per run left unread."""
+    read = int(res.meta.get("samples", samples))
+    falling = res.meta.get("bounded_falling", 0)
+    if falling:  # (a sweep's 65 samples against simulate's 1,025: a new user's slow k^-1/2 decays)
+        from ..verdict import ENVELOPE_MIN_SAMPLES
+        say(f"note: {falling} of the rows read 'bounded, not converging' fell to half or less of their first "
+            f"quarter's largest distance: a decay too slow or too modulated for {read} samples to read, perhaps a "
+            f"power law's; --samples {ENVELOPE_MIN_SAMPLES + 1} reads them as simulate does")
+    if read < FEW_SAMPLES and read == samples:  # (not a short run's every step: its own choice)
+        say(f"note: each run was read on {read} samples (--samples): too few for the verdicts' rules, which compare "
+              f"the quarters of a run and fit at least 6 samples, so most runs read 'bounded, not converging'; the "
+              f"default is 65")
+
+
+def _say_interrupted(res, out: str, asked: str) -> None:
+    """Say on standard error how far an interrupted sweep got, and where its table went."""
+    import numpy as np
+    n = len(res)
+    ran = int(np.sum(res["finished"]))  # (on standard error, as every command's Ctrl-C: it was the summary's last line)
+    sys.stderr.write((f"gandynamics: interrupted after {ran} of {n} rows; the rows not run are in the table, "
+                      "marked finished=False" if ran < n else
+                      f"gandynamics: interrupted after all {n} rows ran, while some were read again (their rates "
+                      "from denser samples, or their z* from where they ended): those keep their first reading")
+                     + (f"; the table went to {out}, as an existing --out is not replaced by an unfinished table"
+                        if out != asked and out != "-" else "") + "\n")
 
 
 def _partial_name(out: str) -> str:
