@@ -52,7 +52,7 @@ def one(k: int, before: bool, forget: bool = False) -> dict:
     import importlib
 
     from gandynamics import VectorField, games
-    from gandynamics.analysis import eigbounds
+    from gandynamics import eigbounds
     sc = importlib.import_module("gandynamics.analysis.solution_concepts")
     R = importlib.import_module("gandynamics.analysis.rates")
     out = {"import": time.perf_counter() - t0, "before": before}

@@ -1,4 +1,4 @@
-"""Eigenvalues with their radii of rounding (gandynamics.analysis.eigbounds) and the readings built on them.
+"""Eigenvalues with their radii of rounding (gandynamics.eigbounds) and the readings built on them.
 
 The kind: a stability verdict read off computed eigenvalues without their conditioning.  A nilpotent Jacobian's
 eigenvalues are exactly 0 and compute as -3e-17, which a tolerance relative to max |lambda| read as stable (the flow,
@@ -10,7 +10,7 @@ through random similarities and at scales 1e-200 to 1e200; nilpotent quadratic g
 import numpy as np
 import pytest
 
-from gandynamics.analysis.eigbounds import REAL_TOL, eigen_radii, flow_reading, rho_upper
+from gandynamics.eigbounds import REAL_TOL, eigen_radii, flow_reading, rho_upper
 
 
 def _jordan(lam, m):
@@ -246,7 +246,7 @@ def test_a_block_member_beside_an_unrelated_eigenvalue_keeps_the_blocks_radius()
     w = np.linalg.eigvals(alone)
     A = _block_and_intruder(lam0, corner, float(w.real.max()) + 1e-8)
     # independently: a perturbation of norm below the radii's delta moves an eigenvalue into the right half-plane
-    from gandynamics.analysis.eigbounds import BACKWARD
+    from gandynamics.eigbounds import BACKWARD
     delta = BACKWARD * 5 * np.finfo(float).eps * np.linalg.norm(A, 2)
     E = np.zeros((5, 5))
     E[3, 0] = 0.99 * delta
@@ -259,7 +259,7 @@ def test_radii_hold_the_eigenvalues_of_perturbed_non_normal_matrices(n):
     # strongly non-normal triangular matrices (and similar ones): every eigenvalue of A + E, ||E|| = delta, lies within
     # twice its radius of a computed one (first order: the factor 2 is the estimate's slack); a cluster rule that
     # capped simple eigenvalues by the cap of a few neighbours gave radii 10x too small here
-    from gandynamics.analysis.eigbounds import BACKWARD
+    from gandynamics.eigbounds import BACKWARD
     rng = np.random.default_rng(n)
     for trial in range(6):
         T = np.triu(rng.normal(size=(n, n)) * (10 if trial % 2 else 3), 1) + np.diag(rng.normal(size=n))

@@ -16,7 +16,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(gandynamics.__file__)))
 #: layers, lowest first: a module may import only from its own layer or lower ones (matched by prefix;
 #: the longest matching prefix wins)
 LAYERS = [
-    ["gandynamics.errors", "gandynamics._numeric", "gandynamics._equality", "gandynamics._bisect", "gandynamics._fpenv", "gandynamics.jsonio", "gandynamics.validate", "gandynamics.io",
+    ["gandynamics.errors", "gandynamics._numeric", "gandynamics.eigbounds", "gandynamics._equality", "gandynamics._bisect", "gandynamics._fpenv", "gandynamics.jsonio", "gandynamics.validate", "gandynamics.io",
      "gandynamics.log",
      "gandynamics.limits", "gandynamics._interpreted", "gandynamics._display", "gandynamics._version",
      "gandynamics._palette"],

@@ -890,7 +890,7 @@ def test_step_searches_decompose_the_matrix_once(monkeypatch):
     of them (rate_function; eigbounds.memo), where each step decomposed A again (an hour of LAPACK for n = 1,000);
     the rates equal those of the iteration matrices."""
     import importlib
-    from gandynamics.analysis import eigbounds
+    from gandynamics import eigbounds
     R = importlib.import_module("gandynamics.analysis.rates")  # (the package exports a function of that name)
     rng = np.random.default_rng(5)
     A = rng.normal(size=(7, 7)) + 3.0 * np.eye(7)
@@ -912,7 +912,7 @@ def test_step_searches_decompose_the_matrix_once(monkeypatch):
 
 
 def test_the_memo_of_eigenvalues_hands_out_copies():
-    from gandynamics.analysis.eigbounds import eigen_radii
+    from gandynamics.eigbounds import eigen_radii
     A = np.array([[1.0, 2.0], [-3.0, 0.5]])
     w, r = eigen_radii(A)
     w[:] = 0.0
@@ -928,7 +928,7 @@ def test_a_large_matrix_decomposed_for_its_radii_is_not_decomposed_again(monkeyp
     """From SHARED_EIGEN_MIN on, the step searches read the eigenvalues eigen_radii computed (classify reads the flow's
     -A first): no eigvals call, and the same steps as with eigvals to rounding."""
     import importlib
-    from gandynamics.analysis import eigbounds
+    from gandynamics import eigbounds
     R = importlib.import_module("gandynamics.analysis.rates")
     rng = np.random.default_rng(9)
     n = R.SHARED_EIGEN_MIN + 5

@@ -364,7 +364,7 @@ class _Problem:
         if not np.all(np.isfinite(A)):
             return False
         if self.method is None:
-            from .eigbounds import flow_reading
+            from ..eigbounds import flow_reading
             return flow_reading(-A)[0] == "stable"
         from .rates import STABLE_TOL, rate_upper
         try:

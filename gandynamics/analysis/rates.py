@@ -332,7 +332,7 @@ _DISC = np.exp(2j * np.pi * np.arange(32) / 32)
 
 def upper_rate_function(method: str, A, n_theta=None, beta: float | None = None, n_g: int = 1, n_d: int = 1, **options):
     """``h -> rate_upper(method, A, h, ...)`` with the eigenvalues of ``A`` and their radii computed once."""
-    from .eigbounds import eigen_radii, rho_upper
+    from ..eigbounds import eigen_radii, rho_upper
     m, base = _resolve(method) if method != "flow" else (None, {})
     if method == "flow":
         w, r = eigen_radii(-np.asarray(A, dtype=float))
@@ -364,7 +364,7 @@ def upper_rate_function(method: str, A, n_theta=None, beta: float | None = None,
 def rate_upper(method: str, A, h: float, n_theta=None, beta: float | None = None, n_g: int = 1, n_d: int = 1,
                **options) -> float:
     """An upper estimate of :func:`local_rate` that rounding cannot undercut: the largest ``|multiplier|`` over each
-    eigenvalue of ``A``'s disc of rounding (:func:`gandynamics.analysis.eigbounds.eigen_radii`, sampled on its
+    eigenvalue of ``A``'s disc of rounding (:func:`gandynamics.eigbounds.eigen_radii`, sampled on its
     boundary), or ``max |mu| + r`` over the iteration matrix's own eigenvalues and radii (methods without closed-form
     multipliers), ``exp(h max (Re lambda + r))`` for the flow.  A step is *stable* only where this is below
     ``1 - STABLE_TOL``: for a nilpotent A (eigenvalues exactly 0, computed -3e-17) gd's ``I - h A`` has rho = 1 exactly
@@ -374,9 +374,9 @@ def rate_upper(method: str, A, h: float, n_theta=None, beta: float | None = None
 
 
 def _eigenvalues(A) -> np.ndarray:
-    """The eigenvalues of ``A`` (n, n) (LAPACK, remembered by contents: :func:`gandynamics.analysis.eigbounds.memo`;
+    """The eigenvalues of ``A`` (n, n) (LAPACK, remembered by contents: :func:`gandynamics.eigbounds.memo`;
     the step searches ask for them at every step tried)."""
-    from .eigbounds import memo, peek
+    from ..eigbounds import memo, peek
     A = np.asarray(A, dtype=float)
     if A.ndim == 2 and A.shape[0] >= SHARED_EIGEN_MIN:
         known = peek("eigen_radii", A)
@@ -386,7 +386,7 @@ def _eigenvalues(A) -> np.ndarray:
 
 
 #: from this size on, the eigenvalues the step searches read are those of
-#: :func:`~gandynamics.analysis.eigbounds.eigen_radii` when it has decomposed ``A`` (or ``-A``: ``classify`` reads the
+#: :func:`~gandynamics.eigbounds.eigen_radii` when it has decomposed ``A`` (or ``-A``: ``classify`` reads the
 #: flow first), not a second LAPACK call (``eigvals``: 40 % of the first's time, 17.8 s at n = 1,000 measured on 2
 #: vCPUs at load 6).
 #: Both are backward stable; they differ by rounding, ~sqrt(eps) at a defective eigenvalue, which is why small games
@@ -397,7 +397,7 @@ SHARED_EIGEN_MIN = 65
 def _scale(A) -> float:
     """The spectrum's scale for the step grids: ``max |lambda(A)|``, or ``||A||_2`` when that is zero to rounding (a
     nilpotent A: its eigenvalues compute as 1e-17, which put the grid's steps at 1e18)."""
-    from .eigbounds import REAL_TOL, norm2
+    from ..eigbounds import REAL_TOL, norm2
     s = float(np.max(np.abs(_eigenvalues(A))))
     norm = norm2(A)
     if s <= REAL_TOL * norm:
@@ -482,7 +482,7 @@ def largest_stable_step(method: str, A, n_theta=None, beta: float | None = None,
     f = rate_function(method, A, n_theta, beta, n_g, n_d, **options)
     if method == "flow":  # the exact flow is stable for every h; the RK4 integrator only up to its limit
         from ..methods.tableaux import RK4
-        from .eigbounds import eigen_radii
+        from ..eigbounds import eigen_radii
         w, r = eigen_radii(-np.asarray(A, dtype=float))
         # eigenvalues zero to rounding (a nilpotent J's -3e-17) bound no step: RK4 follows the flow's own growth there
         return RK4.stability_limit(np.where(np.abs(w) <= r, 0.0, w))
@@ -521,7 +521,7 @@ def smallest_stable_step(method: str, A, n_theta=None, beta: float | None = None
         h_opt, _ = optimal_step(method, A, n_theta, beta, n_g, n_d, **options)
     if h_opt is None:
         return None
-    from .eigbounds import eigen_radii
+    from ..eigbounds import eigen_radii
     w, r = eigen_radii(np.asarray(A, dtype=float))
     if np.all(w.real - r > 0):  # a stable flow: every consistent method is stable for all small steps
         return 0.0
@@ -901,7 +901,7 @@ def rates(fld, methods=("gd", "eg", "eftp"), step="optimal", params=None, region
                 continue
             loc = local_rate(m, A, h, **kw)
             if m == "flow":
-                from .eigbounds import flow_reading
+                from ..eigbounds import flow_reading
                 reading, w_, _ = flow_reading(-A)  # of J = -A; rate exp(h alpha)
                 opts["spectral_abscissa"] = float(np.max(np.real(w_)))
                 opts["flow_reading"] = reading  # marginal: on the imaginary axis to rounding (a nilpotent J)

@@ -90,7 +90,7 @@ class Classification:
     spurious: bool | None
     hessians: dict = dfield(default_factory=dict)
     notes: list = dfield(default_factory=list)
-    flow_reading: str = ""  # "stable", "unstable" or "marginal" (gandynamics.analysis.eigbounds.flow_reading)
+    flow_reading: str = ""  # "stable", "unstable" or "marginal" (gandynamics.eigbounds.flow_reading)
 
     def to_dict(self) -> dict:
         """The verdicts as built-in Python values (:mod:`gandynamics.jsonio`), as ``gandynamics classify --json``
@@ -475,7 +475,7 @@ def classify(fld, params=None, at=None, *, step: float | None = None, methods=("
     dense Jacobian of F at the point (forward mode over F's program, linear in the game's size per direction:
     :func:`own_hessians`), and every verdict is dense LAPACK on ``n x n`` matrices: symmetric eigenvalues of the
     own Hessians and the Schur complement, one nonsymmetric eigen-decomposition of the Jacobian with its left and
-    right eigenvectors (:func:`gandynamics.analysis.eigbounds.eigen_radii`), shared by the flow and every method's
+    right eigenvectors (:func:`gandynamics.eigbounds.eigen_radii`), shared by the flow and every method's
     step search (:func:`gandynamics.analysis.rates.rate_function`).  ``O(n^3)`` time and ``O(n^2)`` memory: meant
     for games of up to a few thousand parameters (n = 1,000: seconds; studies/bench_classify.py).
 
@@ -516,7 +516,7 @@ def classify(fld, params=None, at=None, *, step: float | None = None, methods=("
     # the game's scale at the point: what "zero to rounding" is relative to (the Jacobian and the Hessian blocks)
     P = _parts(fld)
     A = P.jacobian(z, p) if isinstance(P, _NumericParts) else fld.eval_DF(z, p)
-    from .eigbounds import norm2  # (remembered: eigen_radii reads ||A||_2 too)
+    from ..eigbounds import norm2  # (remembered: eigen_radii reads ||A||_2 too)
     blocks = [v for k, v in H.items() if np.size(v)]
     if isinstance(P, _NumericParts) and not fld._pending:  # H_G, G_thps, D_psth, H_D are blocks of A: ||.|| <= ||A||
         blocks = [H["G_psps"]] if np.size(H["G_psps"]) and not P._psi_free_sum() else []
@@ -560,7 +560,7 @@ def classify(fld, params=None, at=None, *, step: float | None = None, methods=("
                             "would be one" if zs and minimax is True else ""))
     else:
         stack = False if kD == "not-psd" else None
-    from .eigbounds import flow_reading
+    from ..eigbounds import flow_reading
     from ..log import notice_if_slow
     with notice_if_slow(f"classify: eigenvalues of the {fld.n} x {fld.n} Jacobian with their condition numbers "
                         f"(LAPACK, left and right eigenvectors), then the stable steps of "

@@ -19,7 +19,7 @@ import numpy as np
 
 from ..equilibrium import find_equilibrium, norm, why_not_zero, zero_test  # noqa: F401  (find_equilibrium: moved there; re-exported)
 from ..errors import GandynamicsError, choice_refusal
-from .eigbounds import REAL_TOL, flow_reading  # noqa: F401  (REAL_TOL re-exported: continuation's tolerances)
+from ..eigbounds import REAL_TOL, flow_reading  # noqa: F401  (REAL_TOL re-exported: continuation's tolerances)
 from .._equality import dataclass  # (dataclasses.dataclass with an == that compares arrays)
 
 __all__ = ["SpectralReport", "find_equilibrium", "spectrum", "spectral_abscissa", "phase_factor",
@@ -30,7 +30,7 @@ def real_part_tol(eigs) -> float:
     """The tolerance below which ``|Re lambda|`` is zero to rounding when only the eigenvalues are known (the
     ``k`` leading eigenvalues of a large game, a continuation's spectra): :data:`REAL_TOL` times ``max |lambda|`` (the
     verdicts of ``J`` and of ``s J`` are the same for every ``s > 0``; 0 for a zero spectrum).  Where the matrix is
-    known its eigenvalues' own radii decide (:func:`gandynamics.analysis.eigbounds.flow_reading`): a nilpotent
+    known its eigenvalues' own radii decide (:func:`gandynamics.eigbounds.flow_reading`): a nilpotent
     Jacobian's eigenvalues compute as -3e-17, far below this tolerance, yet they are 0."""
     e = np.asarray(eigs, dtype=complex)
     return REAL_TOL * (float(np.max(np.abs(e))) if e.size else 0.0)
@@ -282,7 +282,7 @@ def spectrum(fld, params=None, at=None, tol: float = 1e-10, k: int | None = None
         spectral abscissa and verdict are those of the computed eigenvalues, exact for ``which="LR"``, their
         tolerance :func:`real_part_tol` (without the matrix, the eigenvalues' conditioning is unknown: a defective
         leading eigenvalue is read as computed).  Without ``k`` the verdict takes each eigenvalue's radius
-        (:func:`gandynamics.analysis.eigbounds.flow_reading`: ``||J||`` and the eigenvalue's condition number), so a
+        (:func:`gandynamics.eigbounds.flow_reading`: ``||J||`` and the eigenvalue's condition number), so a
         nilpotent or nearly defective Jacobian reads marginal where its eigenvalues are zero to rounding.
     which : str                   ``"LR"`` (largest real part, default), ``"LM"``, ``"SR"``, ``"SM"``, ``"LI"``
 

@@ -461,51 +461,23 @@ def zstar_instability(field, m, zs, p, h: float, o: dict) -> tuple[float, bool] 
     return float(np.max(np.abs(w))) ** (1.0 / (period(o) if period is not None else 1)), bool(not np.all(outside))
 
 
-
-#: the smallest rounding radius of an eigenvalue of the flow's linearisation, relative to the largest ``|w|``: the
-#: margin of :data:`gandynamics.analysis.eigbounds.REAL_TOL` that the point analyses allow (eigenvalues with
-#: ``|Re w| <= 1e-9 max |w|`` lie on the imaginary axis to rounding)
-FLOW_MARGINAL_RTOL = 1e-9
-#: the backward error of the computed eigenvalues and of the Jacobian's entries, in units of ``n eps ||J||_F``
-#: (:data:`gandynamics.analysis.eigbounds.BACKWARD`)
-FLOW_BACKWARD = 16.0
-
-
-def _first_order_radii(M, backward: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
-    """The eigenvalues ``w`` of ``M`` and their first-order rounding radii ``r_i = backward n eps ||M||_F / s_i``
+def _first_order_radii(M) -> tuple[np.ndarray, np.ndarray]:
+    """The eigenvalues ``w`` of ``M`` and their first-order rounding radii ``r_i = n eps ||M||_F / s_i``
     (``s_i = |y_i^H x_i|``, unit left and right eigenvectors; ``inf`` where ``s_i = 0``): the bound of a
-    backward-stable eigensolver that :func:`zstar_instability` and :func:`_flow_reading` take."""
+    backward-stable eigensolver that :func:`zstar_instability` takes."""
     from scipy import linalg
     w, vl, vr = linalg.eig(M, left=True, right=True)
     s = np.abs(np.sum(np.conj(vl) * vr, axis=0))
     with np.errstate(divide="ignore"):
-        return w, backward * M.shape[0] * np.finfo(float).eps * float(np.linalg.norm(M)) / s
-
-
-def _flow_reading(J) -> tuple[str, np.ndarray, np.ndarray]:
-    """``(reading, w, r)`` of the flow's linearisation ``J``: its eigenvalues ``w`` with rounding radii ``r_i =
-    FLOW_BACKWARD n eps ||J||_F / s_i`` (``s_i = |y_i^H x_i|``, unit left and right eigenvectors: the first-order bound
-    of a backward-stable eigensolver, as :func:`zstar_instability` takes it; ``inf`` where ``s_i = 0``), at least
-    :data:`FLOW_MARGINAL_RTOL` ``max |w|``; ``"stable"`` when every ``Re w_i + r_i < 0``, ``"unstable"`` when some
-    ``Re w_i - r_i > 0``, ``"marginal"`` otherwise, as :func:`gandynamics.analysis.eigbounds.flow_reading` reads it
-    (that module is an analysis, above the runs: this is its first-order estimate without the clusters' caps, which
-    read a defective eigenvalue more tightly; a defective one here has a wide radius and reads marginal)."""
-    if not np.all(np.isfinite(J)):
-        raise ValueError("the linearisation is not finite")
-    w, r = _first_order_radii(J, FLOW_BACKWARD)
-    r = np.maximum(r, FLOW_MARGINAL_RTOL * float(np.max(np.abs(w), initial=0.0)))
-    if w.size == 0 or float(np.max(w.real + r)) < 0.0:
-        return "stable", w, r
-    if float(np.max(w.real - r)) > 0.0:
-        return "unstable", w, r
-    return "marginal", w, r
+        return w, M.shape[0] * np.finfo(float).eps * float(np.linalg.norm(M)) / s
 
 
 def integrator_damping(field, m, zs, p, h: float, o: dict) -> dict | None:
     """Where a continuous method run with a fixed-step scheme (flow with ``scheme="rk4"``: a rule of group
     ``"discrete"``, its tableau ``m.extra["tableaux"][scheme]``) contracts about ``zs`` by its integrator's damping
     where the flow itself does not: ``A = DF(zs)``, the flow's linearisation ``J = -A`` with eigenvalues ``w_i`` and
-    their rounding radii ``r_i`` (:func:`_flow_reading`), the exact flow's rate per
+    their rounding radii ``r_i`` (:func:`gandynamics.eigbounds.flow_reading`, the point analyses' reading), the exact
+    flow's rate per
     step ``exp(h alpha)`` (``alpha = max Re w_i``, the spectral abscissa) and the scheme's ``max |R(h w_i)|`` (``R``
     its stability function, :meth:`gandynamics.methods.tableaux.Tableau.stability_function`; taken at ``w_i + r_i``
     too, the side where rounding would lift it).
@@ -529,11 +501,12 @@ def integrator_damping(field, m, zs, p, h: float, o: dict) -> dict | None:
     tab = (m.extra or {}).get("tableaux", {}).get(scheme)
     if rule.group != "discrete" or tab is None:
         return None
+    from ..eigbounds import flow_reading
     A = field.eval_DF(zs, p)
     if not np.all(np.isfinite(A)):
         return None
     try:
-        reading, w, r = _flow_reading(-np.asarray(A, dtype=float))
+        reading, w, r = flow_reading(-np.asarray(A, dtype=float))
     except (ValueError, np.linalg.LinAlgError):
         return None
     if w.size == 0:
