@@ -366,11 +366,11 @@ def test_the_silence_clock_ends_with_its_command_and_keeps_an_outer_one():
 
 def test_a_block_that_outlives_its_notice_says_so_again_at_doubling_intervals(caplog):
     """A wait of minutes (a 10,000-parameter game's code generation) is not left behind one line: the notice is
-    given again ``again`` seconds after it, then after twice as long (here at 0.05 s, 0.25 s, 0.65 s: the doubling
+    given again ``again`` seconds after it, then after twice as long (here at 0.02 s, 0.1 s, 0.26 s: the doubling
     read as a lower bound on the time the third line took, which a loaded machine only lengthens), each saying how
     long so far, and nothing once the block has ended."""
     caplog.set_level(logging.INFO, logger="gandynamics")
-    with notice_if_slow("generating code for G ...", after=0.05, again=0.2):
+    with notice_if_slow("generating code for G ...", after=0.02, again=0.08):
         t0 = time.monotonic()
         while len(_messages(caplog)) < 3 and time.monotonic() - t0 < 10.0:
             time.sleep(0.005)
@@ -379,8 +379,8 @@ def test_a_block_that_outlives_its_notice_says_so_again_at_doubling_intervals(ca
     assert got[0] == "generating code for G ..."
     assert len(got) == 3 and all(m.startswith("generating code for G: still at it, ") and m.endswith(" s so far")
                                  for m in got[1:]), got
-    assert waited >= 0.6, waited  # (0.05 + 0.2 + 0.4: repeated every 0.2 s it would be 0.45)
-    time.sleep(1.0)
+    assert waited >= 0.24, waited  # (0.02 + 0.08 + 0.16: repeated every 0.08 s it would be 0.18)
+    time.sleep(0.5)  # (a fourth line would have come at 0.58 s)
     assert len(_messages(caplog)) == 3
 
 
