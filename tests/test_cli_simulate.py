@@ -1467,3 +1467,77 @@ def test_a_ctrl_c_after_a_sweeps_last_row_keeps_its_table(monkeypatch, capsys, t
     assert "converging" in out
     assert err.strip().splitlines()[-1] == ("gandynamics: interrupted while the sweep's table and summary were "
                                             "written; they are kept above"), err
+
+
+@pytest.fixture
+def saved_figures(monkeypatch):
+    """The figures the command line writes (gandynamics.io.atomic_savefig), each with its path, still written."""
+    import gandynamics.io as gio
+    real, seen = gio.atomic_savefig, []
+
+    def keep(fig, path, **kw):
+        seen.append((str(path), fig.axes[0].get_title(), [(ln.get_linestyle(), np.asarray(ln.get_xdata(), float),
+                                                          np.asarray(ln.get_ydata(), float)) for ln in fig.axes[0].lines],
+                     [t.get_text() for t in fig.axes[0].get_legend().get_texts()]))
+        return real(fig, path, **kw)
+    monkeypatch.setattr(gio, "atomic_savefig", keep)
+    return seen
+
+
+@pytest.mark.parametrize("method, h", [("gd", 0.3), ("eg", 0.5), ("momentum", 0.3)])
+def test_simulate_plot_draws_the_distance_with_the_predicted_rate_as_its_slope(capsys, tmp_path, saved_figures,
+                                                                               method, h):
+    """--plot: the run's distance against k and the local rate at z* as a dashed line of that slope, whose rate is
+    the closed form of §5.4 on the Jacobian's eigenvalues (finite differences) and near the measured one."""
+    from test_equilibria import _closed_form_rate, _fd_jacobian
+
+    from gandynamics import R1, VectorField, games
+    out = tmp_path / "c.png"
+    code, text, err = run(capsys, "simulate", "dirac", "--reg", "r1:gamma=0.3", "--method", method, "--step", str(h),
+                          "--steps", "400", "--plot", str(out))
+    assert code == 0 and err == "" and f"figure written to {out}" in text
+    assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and b"gandynamics" in out.read_bytes()[:400]
+    (path, title, lines, keys), = saved_figures
+    dashed = [(x, y) for ls, x, y in lines if ls == "--"]
+    assert len(dashed) == 1
+    x, y = dashed[0]
+    slope = (y[-1] / y[0]) ** (1.0 / (x[-1] - x[0]))
+    fld = VectorField(games.dirac(), [R1(gamma=0.3)])
+    rho = _closed_form_rate(method, np.linalg.eigvals(_fd_jacobian(fld, np.zeros(2), fld.param_vector())), h)
+    assert slope == pytest.approx(rho, rel=1e-6)
+    measured = float(re.search(r"rate per step: ([0-9.]+)", text).group(1))
+    assert measured == pytest.approx(rho, rel=2e-3)
+    assert "local rate predicted at z* (dashed)" in " ".join(title.split())
+    assert f"predicted $\\rho$ = {rho:.4f}, measured" in " ".join(keys)
+
+
+def test_simulate_plot_of_a_run_that_does_not_converge_to_z_star_draws_no_slope_and_says_why(capsys, tmp_path,
+                                                                                               saved_figures):
+    """An orbit about an unstable z* (gd on the Hopf normal form): the linearisation's rate 1.03 drawn from the
+    orbit's level rose where the run stays; the title gives the rate and why it is not drawn, the key the verdict."""
+    out = tmp_path / "h.png"
+    code, text, err = run(capsys, "simulate", "hopf", "--method", "gd", "--step", "0.1", "--steps", "300",
+                          "--plot", str(out))
+    assert code == 0 and out.exists()
+    (_, title, lines, keys), = saved_figures
+    assert not [ln for ln in lines if ln[0] == "--"]
+    assert "is not below 1: z* is unstable for the method at this step" in " ".join(title.split())
+    assert keys == ["gd: bounded, not converging"]
+
+
+def test_simulate_plot_is_checked_before_the_run(capsys, tmp_path, count_calls):
+    calls = count_calls(sys.modules["gandynamics.simulate"], "simulate")
+    for bad, said in [(tmp_path / "x.txt", "the extension must be .png, .pdf or .svg"),
+                      (tmp_path / "no" / "x.png", "does not exist")]:
+        code, text, err = run(capsys, "simulate", "dirac", "--method", "gd", "--step", "0.1", "--steps", "10",
+                              "--plot", str(bad))
+        assert code == 2 and text == "" and err.startswith("gandynamics: error: --plot") and said in err
+        assert len(err.strip().splitlines()) == 1
+    assert calls[0] == 0
+
+
+def test_simulate_plot_with_json_names_the_figure(capsys, tmp_path):
+    out = tmp_path / "j.svg"
+    code, text, _ = run(capsys, "simulate", "bilinear", "--method", "eg", "--step", "0.2", "--steps", "100", "--plot",
+                        str(out), "--json")
+    assert code == 0 and json.loads(text)["figure"] == str(out) and b"<svg" in out.read_bytes()[:600]

@@ -522,3 +522,45 @@ def test_row_distances_recorded_at_some_rows_is_row_distances_there(seed):
         np.testing.assert_array_equal(got, exact[rows]) if r is not None else \
             np.testing.assert_array_equal(got[~redo[rows]], exact[rows][~redo[rows]])
         np.testing.assert_array_equal(recorded, before)
+
+
+def _fd_jacobian(fld, z, p, h=1e-6):
+    """DF by central differences of F (independent of the symbolic Jacobian)."""
+    return np.array([(fld.eval_F(z + h * e, p) - fld.eval_F(z - h * e, p)) / (2 * h) for e in np.eye(fld.n)]).T
+
+
+def _closed_form_rate(method, lam, h, beta=-0.5):
+    """docs/mathematics.md §5.4: the local rate per eigenvalue lambda of A = DF(z*)."""
+    if method == "gd":
+        return float(np.max(np.abs(1 - h * lam)))
+    if method == "eg":
+        return float(np.max(np.abs(1 - h * lam + (h * lam) ** 2)))
+    if method == "momentum":  # the roots of m^2 - (1 + beta - h lambda) m + beta
+        return max(float(np.max(np.abs(np.roots([1.0, -(1 + beta - h * l), beta])))) for l in lam)
+    raise ValueError(method)
+
+
+@pytest.mark.parametrize("method", ["gd", "eg", "momentum"])
+@pytest.mark.parametrize("gamma, h", [(0.3, 0.2), (0.3, 1.1), (1.5, 0.4), (0.05, 2.5)])
+def test_local_rate_at_is_the_closed_form_of_the_eigenvalues_of_DF(method, gamma, h):
+    """local_rate_at (the spectral radius of the method's iteration matrix at z*) against §5.4's closed forms on
+    eigenvalues of a finite-difference Jacobian: rates below and above 1, real and complex eigenvalues (gamma = 1.5
+    and 0.05 on either side of the R1 Dirac-GAN's critical 2 f'(0) = 1)."""
+    from gandynamics import R1, VectorField, games
+    from gandynamics.methods import get_method
+    from gandynamics.runs.equilibria import local_rate_at
+    fld = VectorField(games.dirac(), [R1(gamma=gamma)])
+    p = fld.param_vector()
+    z = np.zeros(2)
+    lam = np.linalg.eigvals(_fd_jacobian(fld, z, p))
+    opts = {"beta": -0.5} if method == "momentum" else {}
+    got = local_rate_at(fld, get_method(method), z, p, h, opts)
+    assert got == pytest.approx(_closed_form_rate(method, lam, h), rel=1e-7)
+
+
+def test_local_rate_at_is_none_without_an_iteration_matrix():
+    from gandynamics import R1, VectorField, games
+    from gandynamics.methods import get_method
+    from gandynamics.runs.equilibria import local_rate_at
+    fld = VectorField(games.dirac(), [R1(gamma=0.3)])
+    assert local_rate_at(fld, get_method("adam"), np.zeros(2), fld.param_vector(), 0.1, {}) is None

@@ -209,6 +209,12 @@ def add_parser(sub):
                    "(another file, or a sweep's table, is refused: give another name or remove it).  '-' writes the CSV "
                    "to standard output, the provenance as leading '#' lines (pandas.read_csv(..., comment='#') skips "
                    "them) and the summary to standard error (none with -q), as sweep --out - does")
+    from ..methods import METHODS
+    none = sorted({m.name for m in METHODS.values() if m.iteration_matrix is None})
+    p.add_argument("--plot", metavar="FILE.png", help="also draw the run's distance to z* against k (log scale) with the "
+                   "local rate its linearisation at z* predicts, the spectral radius of the method's iteration matrix "
+                   f"(dashed; none for {', '.join(none)}), and write it to FILE (.png, .pdf or .svg; an existing file "
+                   "is replaced only if gandynamics wrote it)")
     p.set_defaults(run=run, check_methods=check_methods)
     return p
 
@@ -243,6 +249,9 @@ def run(args) -> int:
         if args.csv and args.csv != "-":
             from ..io import check_output_path
             check(check_output_path, args.csv, "--csv", (".csv",), sidecar=True, kind="trajectory table")  # before any computation (and its provenance)
+        if args.plot:
+            from ..io import check_output_path
+            check(check_output_path, args.plot, "--plot", (".png", ".pdf", ".svg"), kind="figure")
         paths_ok = not check.found  # (the game is built only when they are good: nothing computed before)
         check(refuse_unused_method_options, args, [args.method.strip()])
         bound = check(_bound, args.bound)
@@ -274,7 +283,9 @@ def run(args) -> int:
 
 
 def _results(args, fld, tr, z0) -> int:
-    """Print (and write with --csv) the run ``tr``: the exit status."""
+    """Print (and write with --csv and --plot) the run ``tr``: the exit status."""
+    if args.plot:
+        _plot(args.plot, fld, tr)
     if args.csv == "-":  # the table on standard output, what is printed below on standard error (as sweep --out -)
         import contextlib
         import io
@@ -312,6 +323,8 @@ def _print_run(args, fld, tr, z0) -> int:
         d["game"] = fld.name
         if order is not None:
             d["order_of_F"] = order
+        if args.plot:
+            d["figure"] = args.plot if not tr.reading.get("no_zstar") else None
         print(dumps(d))
         return 130 if tr.options.get("interrupted") else 0
     # a game of many parameters: its first ROWS coordinates of each point, as analyze shows its point, and one line
@@ -364,11 +377,61 @@ def _print_run(args, fld, tr, z0) -> int:
               f"O(1/k) for monotone F when h <= 1/(8L))")
     if args.csv and args.csv != "-":
         print(f"states written to {args.csv} (provenance in {args.csv}.json)")
+    if args.plot and not tr.reading.get("no_zstar"):
+        print(f"figure written to {args.plot}")
     if tr.options.get("interrupted"):
         import sys
         sys.stderr.write(f"gandynamics: interrupted after {tr.steps} steps; the steps that finished are kept above\n")
         return 130
     return 0
+
+
+#: the size (inches) of simulate's --plot
+PLOT_SIZE = (7.0, 4.2)
+
+
+def _plot(path: str, fld, tr) -> None:
+    """Write the convergence figure of ``simulate --plot`` (:func:`gandynamics.plotting.convergence`): the run's
+    distance to z* against k, with the local rate its method's iteration matrix predicts at z*
+    (:func:`gandynamics.runs.equilibria.local_rate_at`) as a dashed slope.  A run with no z* draws nothing and says
+    so on standard error."""
+    import sys
+
+    import matplotlib.pyplot as plt
+
+    from ..io import atomic_savefig, describe_oserror
+    from ..log import notice_if_slow
+    from ..methods import get_method
+    from ..plotting import canvas, convergence, describe, method_text, steps_text, style
+    from ..runs.equilibria import local_rate_at
+    if tr.reading.get("no_zstar"):
+        sys.stderr.write(f"gandynamics: warning: {path} not written: the run has no z* (no zero of F found) to draw "
+                         "its distance from\n")
+        return
+    h_g, h_d = tr.step
+    rho = (local_rate_at(fld, get_method(tr.method), tr.equilibrium, fld.param_vector(tr.params), h_g, tr.options)
+           if h_g == h_d else None)  # (a matrix of one step for both players)
+    rho = rho if rho is not None and 0.0 < rho < float("inf") else None
+    label = method_text(tr.method, {k: v for k, v in tr.options.items() if k in get_method(tr.method).option_names})
+    # the local rate is the run's own only where it converges to z*: an orbit about an unstable z* (the line rose from
+    # the orbit's level) or a run that ends elsewhere has the rate said in the title, not drawn as its slope
+    drawn = rho is not None and rho < 1.0 and tr.verdict == "converging"
+    what = ("distance to z* and the local rate predicted at z* (dashed)" if drawn else "distance to z*" if rho is None
+            else f"distance to z* (the local rate at z*, {rho:z.4g}, " + ("not drawn: the run does not converge to z*)"
+                                                                        if rho < 1.0 else
+                                                                        "is not below 1: z* is unstable for the method at "
+                                                                        "this step)"))
+    with style(), canvas(figsize=PLOT_SIZE) as (fig, ax):
+        try:
+            convergence([(label if drawn else f"{label}: {tr.verdict}", tr)], rates=[rho if drawn else None], ax=ax,
+                        legend="below",
+                        title=f"{describe(fld, tr.params)}: {label}, {steps_text(tr.step if h_g != h_d else h_g)}: {what}")
+            with notice_if_slow(f"drawing {path}"):
+                atomic_savefig(fig, path)
+        except OSError as exc:
+            raise GandynamicsError(describe_oserror(exc, path)) from None
+        finally:
+            plt.close(fig)
 
 
 #: a measured rate's spread is printed beside it (``0.457493 +- 0.00435``) when it is at least this fraction of the

@@ -436,7 +436,34 @@ def zstar_instability(field, m, zs, p, h: float, o: dict) -> tuple[float, bool] 
     run other than one landing on z* exactly converges to it.  None otherwise, or where it is not computed (a method
     without an iteration matrix, a game of more than :data:`UNSTABLE_TEST_MAX_N` parameters, a matrix that is not
     finite)."""
-    if m.iteration_matrix is None or field.n > UNSTABLE_TEST_MAX_N:
+    if field.n > UNSTABLE_TEST_MAX_N:
+        return None
+    M = iteration_matrix_at(field, m, zs, p, h, o)
+    if M is None:
+        return None
+    if not np.max(np.abs(np.linalg.eigvals(M)), initial=0.0) > 1.0 + 1e-12:  # (no claim possible: the eigenvalues
+        return None  # alone, a third of the cost of the eigenvectors below, for the common z* that attracts)
+    w, r = _first_order_radii(M)
+    outside = np.abs(w) - r > 1.0 + 1e-12
+    if not np.any(outside):
+        return None
+    return _per_step(m, o, float(np.max(np.abs(w)))), bool(not np.all(outside))
+
+
+def _per_step(m, o: dict, radius: float) -> float:
+    """The rate per step of a spectral radius of ``m``'s iteration matrix: lookahead's matrix spans its k inner steps
+    (``m.extra["period"]``), the rate per step its k-th root."""
+    period = m.extra.get("period")
+    return radius ** (1.0 / (period(o) if period is not None else 1))
+
+
+def iteration_matrix_at(field, m, zs, p, h: float, o: dict) -> np.ndarray | None:
+    """The iteration matrix (n, n) of method ``m`` (a :class:`gandynamics.methods.base.Method`) at step ``h`` (both
+    players) about ``zs``, from ``A = DF(zs)`` with ``p`` the parameter vector, taking every option of ``o`` that
+    applies (:attr:`gandynamics.methods.base.Method.iteration_matrix`: lookahead's base and the base's own, altgd's
+    n_d).  None for a method without one (the flow, adaptive and time-varying methods), a Jacobian or matrix that
+    is not finite, or a method undefined there (a singular implicit system)."""
+    if m.iteration_matrix is None:
         return None
     A = field.eval_DF(zs, p)
     if not np.all(np.isfinite(A)):
@@ -449,16 +476,17 @@ def zstar_instability(field, m, zs, p, h: float, o: dict) -> tuple[float, bool] 
                                               **{k: o[k] for k in applies if k not in off}), dtype=float)
     except (GandynamicsError, np.linalg.LinAlgError, ValueError, TypeError):
         return None
-    if not np.all(np.isfinite(M)):
+    return M if np.all(np.isfinite(M)) else None
+
+
+def local_rate_at(field, m, zs, p, h: float, o: dict) -> float | None:
+    """The local rate per step of method ``m`` at step ``h`` about ``zs``: the spectral radius of its iteration matrix
+    there (:func:`iteration_matrix_at`; lookahead's k-th root), the rate ``|z_k - z*| ~ C rho^k`` of a run near a
+    z* it converges to (docs/mathematics.md §5.4).  None where there is no such matrix."""
+    M = iteration_matrix_at(field, m, zs, p, h, o)
+    if M is None:
         return None
-    if not np.max(np.abs(np.linalg.eigvals(M)), initial=0.0) > 1.0 + 1e-12:  # (no claim possible: the eigenvalues
-        return None  # alone, a third of the cost of the eigenvectors below, for the common z* that attracts)
-    w, r = _first_order_radii(M)
-    outside = np.abs(w) - r > 1.0 + 1e-12
-    if not np.any(outside):
-        return None
-    period = m.extra.get("period")  # (lookahead's matrix spans its k inner steps: the rate per step is its k-th root)
-    return float(np.max(np.abs(w))) ** (1.0 / (period(o) if period is not None else 1)), bool(not np.all(outside))
+    return _per_step(m, o, float(np.max(np.abs(np.linalg.eigvals(M)), initial=0.0)))
 
 
 def _first_order_radii(M) -> tuple[np.ndarray, np.ndarray]:
