@@ -222,3 +222,22 @@ def paren_depth(text: str) -> int:
         d += (ch == "(") - (ch == ")")
         deepest = max(deepest, d)
     return deepest
+
+
+@pytest.fixture
+def saved_figures(monkeypatch):
+    """The figures the command line writes (gandynamics.io.atomic_savefig), still written: a list of ``(path, title,
+    lines, key)`` of each figure's first axes, ``lines`` its ``(linestyle, x, y)`` and ``key`` its legend's texts."""
+    import numpy as np
+
+    import gandynamics.io as gio
+    real, seen = gio.atomic_savefig, []
+
+    def keep(fig, path, **kw):
+        seen.append((str(path), fig.axes[0].get_title(), [(ln.get_linestyle(), np.asarray(ln.get_xdata(), float),
+                                                          np.asarray(ln.get_ydata(), float)) for ln in fig.axes[0].lines],
+                     [t.get_text() for t in fig.axes[0].get_legend().get_texts()]))
+        return real(fig, path, **kw)
+    monkeypatch.setattr(gio, "atomic_savefig", keep)
+    return seen
+

@@ -1469,21 +1469,6 @@ def test_a_ctrl_c_after_a_sweeps_last_row_keeps_its_table(monkeypatch, capsys, t
                                             "written; they are kept above"), err
 
 
-@pytest.fixture
-def saved_figures(monkeypatch):
-    """The figures the command line writes (gandynamics.io.atomic_savefig), each with its path, still written."""
-    import gandynamics.io as gio
-    real, seen = gio.atomic_savefig, []
-
-    def keep(fig, path, **kw):
-        seen.append((str(path), fig.axes[0].get_title(), [(ln.get_linestyle(), np.asarray(ln.get_xdata(), float),
-                                                          np.asarray(ln.get_ydata(), float)) for ln in fig.axes[0].lines],
-                     [t.get_text() for t in fig.axes[0].get_legend().get_texts()]))
-        return real(fig, path, **kw)
-    monkeypatch.setattr(gio, "atomic_savefig", keep)
-    return seen
-
-
 @pytest.mark.parametrize("method, h", [("gd", 0.3), ("eg", 0.5), ("momentum", 0.3)])
 def test_simulate_plot_draws_the_distance_with_the_predicted_rate_as_its_slope(capsys, tmp_path, saved_figures,
                                                                                method, h):

@@ -749,6 +749,9 @@ class RateRow:
     #: the last step the measured rate was fitted over, where it is not the whole run's (an unstable step's run, over
     #: its steps within :data:`LINEAR_WINDOW` times its start's distance: :func:`linear_window`); else None
     measured_until: int | None = None
+    #: the measured run (a :class:`gandynamics.runs.trajectory.Trajectory`: its distances for a convergence figure,
+    #: ``rates --plot``), None where nothing was measured; not in :meth:`to_dict` nor compared
+    trajectory: object = field(default=None, repr=False, compare=False)
 
     def to_dict(self) -> dict:
         return {"method": self.method, "step": self.step, "step_rule": self.step_rule, "local_rate": self.local_rate,
@@ -976,7 +979,7 @@ def rates(fld, methods=("gd", "eg", "eftp"), step="optimal", params=None, region
                                 smallest_stable_step=smallest_stable_step(m, A, h_opt=h_opt, **kw)
                                 if h_max is not None else None,
                                 unstable_at_every_step=h_max is None and unstable_at_every_step(m, A, **kw),
-                                measured_until=None if window is None else window[0]))
+                                measured_until=None if window is None else window[0], trajectory=tr))
         except GandynamicsError as exc:
             rows.append(RateRow(m, None, None, None, None, None, None, None, None, {"note": str(exc)}, None, None,
                                 opts, "undefined", str(exc)))

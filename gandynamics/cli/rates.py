@@ -67,6 +67,9 @@ def add_parser(sub):
                         f"by performance estimation (PEPit: {install_hint('pep')}); measured <= tight <= bound "
                         "where the theorem's conditions hold")
     p.add_argument("--json", action="store_true", help="print a JSON list, one object per method")
+    p.add_argument("--plot", metavar="FILE.png", help="also draw each measured run's distance to z* against k (log "
+                   "scale) with its local rate as a dashed slope where the run converges to z*, and write the figure to "
+                   "FILE (.png, .pdf or .svg; an existing file is replaced only if gandynamics wrote it)")
     p.set_defaults(run=run, check_methods=check_methods)
     return p
 
@@ -130,7 +133,6 @@ def check_methods(args) -> None:
 
 def run(args) -> int:
     from ..analysis.rates import rates
-    from ..errors import GandynamicsError
     from .common import build_field, dumps, rate_text
     from .constants import number
     from ..validate import name_list
@@ -142,7 +144,13 @@ def run(args) -> int:
             from ..analysis.rates import refuse_base
             check(refuse_base, args.base, "--base")
         check(refuse_inapplicable, args, [("steps", not args.no_measure,
+                                           "to the measured trajectories (not with --no-measure)"),
+                                          ("plot", not args.no_measure,
                                            "to the measured trajectories (not with --no-measure)")])
+        if args.plot:  # (before any computation)
+            from ..io import check_output_path
+            from .figures import FIGURE_SUFFIXES
+            check(check_output_path, args.plot, "--plot", FIGURE_SUFFIXES, kind="figure")
         check(_refuse_unused_flags, args, methods)
         if args.step is not None and args.step.strip() in ("optimal", "theory"):  # the API's words, exactly as there
             step = args.step.strip()  # (names are exact everywhere: --method GD is refused as gd.simulate's "GD" is)
@@ -178,6 +186,7 @@ def run(args) -> int:
                 d["tight"] = t if isinstance(t, float) else None
                 d["tight_note"] = t if isinstance(t, str) else ""
         print(dumps(out))
+        _plot(args.plot, fld, hyper, rows)
         return 0
     print(game_lines(fld, hyper, f"   equilibrium ({', '.join(fld.names)}) = "
                                  f"({', '.join(f'{v:z.6g}' for v in info['equilibrium'])})"))
@@ -263,4 +272,27 @@ def run(args) -> int:
         print(f"\nmeasured from z0 = ({', '.join(f'{v:z.6g}' for v in next(iter(starts)))})")
     if quad:  # (the local rates, bounds and steps are those of the finite sum's Jacobian)
         print(f"\n{quad}")
+    if _plot(args.plot, fld, hyper, rows):
+        print(f"\nfigure written to {args.plot}")
     return 0
+
+
+def _plot(path, fld, hyper, rows) -> bool:
+    """Write ``rates --plot``'s figure (``path`` None: none) of the rows' measured runs
+    (:func:`gandynamics.cli.figures.write_convergence`): whether it was written (no row measured a run: a warning)."""
+    if not path:
+        return False
+    import sys
+
+    from ..methods import get_method
+    from ..plotting import describe, method_text, steps_text
+    from .figures import write_convergence
+    runs = [(method_text(r.method, {k: v for k, v in r.options.items() if k in get_method(r.method).option_names}),
+             r.trajectory, r.local_rate) for r in rows if r.trajectory is not None]
+    if not runs:
+        sys.stderr.write(f"gandynamics: warning: {path} not written: no method's run was measured\n")
+        return False
+    steps = {label: tr.step[0] for label, tr, _ in runs}
+    write_convergence(path, runs, f"{describe(fld, hyper)}, {steps_text(steps, '.4g')}: distance to z* and the local rates "
+                                  "predicted at z* (dashed, where the run converges to z*)")
+    return True

@@ -386,52 +386,31 @@ def _print_run(args, fld, tr, z0) -> int:
     return 0
 
 
-#: the size (inches) of simulate's --plot
-PLOT_SIZE = (7.0, 4.2)
-
-
 def _plot(path: str, fld, tr) -> None:
-    """Write the convergence figure of ``simulate --plot`` (:func:`gandynamics.plotting.convergence`): the run's
-    distance to z* against k, with the local rate its method's iteration matrix predicts at z*
-    (:func:`gandynamics.runs.equilibria.local_rate_at`) as a dashed slope.  A run with no z* draws nothing and says
-    so on standard error."""
+    """Write the convergence figure of ``simulate --plot`` (:func:`gandynamics.cli.figures.write_convergence`): the
+    run's distance to z* against k, with the local rate its method's iteration matrix predicts at z*
+    (:func:`gandynamics.runs.equilibria.local_rate_at`) as a dashed slope.  A run with no z* draws nothing and says so
+    on standard error."""
     import sys
 
-    import matplotlib.pyplot as plt
-
-    from ..io import atomic_savefig, describe_oserror
-    from ..log import notice_if_slow
     from ..methods import get_method
-    from ..plotting import canvas, convergence, describe, method_text, steps_text, style
+    from ..plotting import describe, method_text, steps_text
     from ..runs.equilibria import local_rate_at
+    from .figures import predicted_is_drawn, unstable_words, write_convergence
     if tr.reading.get("no_zstar"):
         sys.stderr.write(f"gandynamics: warning: {path} not written: the run has no z* (no zero of F found) to draw "
                          "its distance from\n")
         return
     h_g, h_d = tr.step
-    rho = (local_rate_at(fld, get_method(tr.method), tr.equilibrium, fld.param_vector(tr.params), h_g, tr.options)
+    m = get_method(tr.method)
+    rho = (local_rate_at(fld, m, tr.equilibrium, fld.param_vector(tr.params), h_g, tr.options)
            if h_g == h_d else None)  # (a matrix of one step for both players)
-    rho = rho if rho is not None and 0.0 < rho < float("inf") else None
-    label = method_text(tr.method, {k: v for k, v in tr.options.items() if k in get_method(tr.method).option_names})
-    # the local rate is the run's own only where it converges to z*: an orbit about an unstable z* (the line rose from
-    # the orbit's level) or a run that ends elsewhere has the rate said in the title, not drawn as its slope
-    drawn = rho is not None and rho < 1.0 and tr.verdict == "converging"
-    what = ("distance to z* and the local rate predicted at z* (dashed)" if drawn else "distance to z*" if rho is None
-            else f"distance to z* (the local rate at z*, {rho:z.4g}, " + ("not drawn: the run does not converge to z*)"
-                                                                        if rho < 1.0 else
-                                                                        "is not below 1: z* is unstable for the method at "
-                                                                        "this step)"))
-    with style(), canvas(figsize=PLOT_SIZE) as (fig, ax):
-        try:
-            convergence([(label if drawn else f"{label}: {tr.verdict}", tr)], rates=[rho if drawn else None], ax=ax,
-                        legend="below",
-                        title=f"{describe(fld, tr.params)}: {label}, {steps_text(tr.step if h_g != h_d else h_g)}: {what}")
-            with notice_if_slow(f"drawing {path}"):
-                atomic_savefig(fig, path)
-        except OSError as exc:
-            raise GandynamicsError(describe_oserror(exc, path)) from None
-        finally:
-            plt.close(fig)
+    label = method_text(tr.method, {k: v for k, v in tr.options.items() if k in m.option_names})
+    what = ("distance to z* and the local rate predicted at z* (dashed)" if predicted_is_drawn(tr, rho) else
+            "distance to z*" if rho is None else f"distance to z* (the local rate at z*, {rho:z.4g}, "
+                                                 f"{unstable_words(rho)})")
+    write_convergence(path, [(label, tr, rho)],
+                      f"{describe(fld, tr.params)}: {label}, {steps_text(tr.step if h_g != h_d else h_g)}: {what}")
 
 
 #: a measured rate's spread is printed beside it (``0.457493 +- 0.00435``) when it is at least this fraction of the

@@ -1,0 +1,51 @@
+"""The convergence figure the command line writes (``simulate --plot``, ``rates --plot``): runs' distances to z*
+against k with the local rates predicted at z* as dashed slopes, where those rates are the runs' own."""
+
+from __future__ import annotations
+
+from ..errors import GandynamicsError
+
+#: the size (inches) of a command's convergence figure of one or two runs; each further run's key entry adds
+#: :data:`CONVERGENCE_ENTRY` inches to its height (seven runs' key and title left the plot a third of it)
+CONVERGENCE_SIZE = (7.0, 4.2)
+CONVERGENCE_ENTRY = 0.25
+#: the file types a command's figure may be written as
+FIGURE_SUFFIXES = (".png", ".pdf", ".svg")
+
+
+def predicted_is_drawn(tr, rho) -> bool:
+    """Whether the local rate ``rho`` at z* (None: none) is drawn as the slope of run ``tr``: only where it is below 1
+    and the run converges (to z*): an orbit about an unstable z* had the linearisation's rate 1.03 drawn rising from
+    the orbit's level, where the run stays."""
+    return rho is not None and 0.0 < rho < 1.0 and tr.verdict == "converging"
+
+
+def unstable_words(rho) -> str:
+    """Why a local rate is not drawn as a run's slope (:func:`predicted_is_drawn`), for a title."""
+    return ("is not drawn: the run does not converge to z*" if rho < 1.0 else
+            "is not below 1: z* is unstable for the method at this step")
+
+
+def write_convergence(path: str, runs, title: str) -> None:
+    """Draw ``runs``, ``(label, Trajectory, local rate at z* or None)`` items, with
+    :func:`gandynamics.plotting.convergence` (each rate dashed where :func:`predicted_is_drawn`; a run whose rate is not
+    drawn keyed with its verdict) under ``title``, and write the figure to ``path`` atomically.  OSError becomes a
+    one-line :class:`GandynamicsError` naming the file."""
+    import matplotlib.pyplot as plt
+
+    from ..io import atomic_savefig, describe_oserror
+    from ..log import notice_if_slow
+    from ..plotting import canvas, convergence, style
+    drawn = [predicted_is_drawn(tr, rho) for _, tr, rho in runs]
+    items = [(label if d else f"{label}: {tr.verdict}", tr) for (label, tr, _), d in zip(runs, drawn)]
+    w, h = CONVERGENCE_SIZE
+    with style(), canvas(figsize=(w, h + CONVERGENCE_ENTRY * max(0, len(runs) - 2))) as (fig, ax):
+        try:
+            convergence(items, rates=[rho if d else None for (_, _, rho), d in zip(runs, drawn)], ax=ax,
+                        legend="below", title=title)
+            with notice_if_slow(f"drawing {path}"):
+                atomic_savefig(fig, path)
+        except OSError as exc:
+            raise GandynamicsError(describe_oserror(exc, path)) from None
+        finally:
+            plt.close(fig)
