@@ -7,6 +7,8 @@ from __future__ import annotations
 import math
 import sys
 
+from ..errors import GandynamicsError
+
 
 def add_parser(sub):
     from . import summary
@@ -58,6 +60,14 @@ def add_parser(sub):
     p.add_argument("--json", action="store_true",
                    help='print {"branch": {...}, "events": [{"type", "parameter", "value", "point", '
                         '"eigenvalues" | "multipliers", ...}]}')
+    p.add_argument("--plot", metavar="FILE.png", default=None,
+                   help="also draw the bifurcation diagram: a coordinate of the branch's points (--plot-coordinate; "
+                        "default the one that varies most) against the varied parameter, solid where the branch is "
+                        "stable and dashed where not, with its events marked (fold LP, Hopf H, branch point BP, flip "
+                        "PD, Neimark-Sacker NS), written to FILE (.png, .pdf or .svg; an existing file is replaced "
+                        "only if gandynamics wrote it); one-parameter mode only")
+    p.add_argument("--plot-coordinate", metavar="NAME", default=None,
+                   help="the coordinate --plot draws (a parameter name of the game, e.g. psi)")
     p.set_defaults(run=run, check_methods=check_methods)
     return p
 
@@ -107,7 +117,13 @@ def run(args) -> int:
     from ..validate import whole
     with gathered() as check:  # (the values that need no game, and the game, refused together)
         check(refuse_inapplicable, args, [("seeds", args.vary2 is not None,
-                                           "with --vary2 NAME=LO:HI (two-parameter mode)")])
+                                           "with --vary2 NAME=LO:HI (two-parameter mode)"),
+                                          ("plot", args.vary2 is None, "to one-parameter continuation (not with --vary2)"),
+                                          ("plot_coordinate", args.plot is not None, "with --plot FILE")])
+        if args.plot is not None and args.vary2 is None:  # (before any computation)
+            from ..io import check_output_path
+            from .figures import FIGURE_SUFFIXES
+            check(check_output_path, args.plot, "--plot", FIGURE_SUFFIXES, kind="figure")
         varied = check(parse_vary, args.vary)
         if args.beta is not None and args.method != "momentum":  # it was ignored
             check(refuse, f"--beta applies to --method momentum only, not to "
@@ -120,6 +136,9 @@ def run(args) -> int:
         mp = check(whole, args.max_points, "--max-points", lo=2)
         built = check(build_field, args)
     (name, lo, hi), (fld, hyper) = varied, built
+    if args.plot_coordinate is not None and args.plot_coordinate not in fld.names:
+        refuse(f"--plot-coordinate {args.plot_coordinate!r}: not a parameter of {game_label(fld)}; its parameters: "
+               f"{', '.join(fld.names)}")
     from .common import given_values, refuse_set_twice
     # (the varied value had silently won; --beta is momentum's, unless the game has a beta of its own, which --vary
     # names)
@@ -161,6 +180,7 @@ def run(args) -> int:
         print(dumps(d))
         if short and not quiet(args) and br.ended != "interrupted":
             print(f"gandynamics: note: {short}", file=sys.stderr)
+        _plot(args, fld, br, step)
         return _interrupted(br)
     what = "equilibria of the flow" if args.method is None else f"fixed points of {args.method}" + (
         f" (h = {step:zg})" if step is not None else "")
@@ -208,7 +228,33 @@ def run(args) -> int:
             print(f"  normal-form coefficient {'-' if nf is None else format(nf, 'z.6g')}   {e.extra['criticality']}")
         if "crossing" in e.extra:  # (a map's branch point at a multiplier +1: what crosses the branch there)
             print(f"  {e.extra['crossing']}")
+    if _plot(args, fld, br, step):
+        print(f"\nfigure written to {args.plot}")
     return _interrupted(br)
+
+
+def _plot(args, fld, br, step) -> bool:
+    """Write ``continue --plot``'s bifurcation diagram (:func:`gandynamics.plotting.branch_diagram`) atomically:
+    whether one was written (``--plot`` given)."""
+    if args.plot is None:
+        return False
+    import matplotlib.pyplot as plt
+
+    from ..io import atomic_savefig, describe_oserror
+    from ..plotting import branch_diagram, canvas, describe, number_text, style
+    what = ("equilibria of the flow" if args.method is None else f"fixed points of {args.method}"
+            + (f" (h = {number_text(step, '.4g')})" if step is not None else ""))
+    with style(), canvas(figsize=(6.4, 4.6)) as (fig, ax):
+        try:
+            branch_diagram(br, args.plot_coordinate, fld.names, ax=ax,
+                           title=f"{describe(fld, br.params, varied=br.parameter)}: branch of {what}"
+                                 + (" (interrupted)" if br.ended == "interrupted" else ""))
+            atomic_savefig(fig, args.plot)
+        except OSError as exc:
+            raise GandynamicsError(describe_oserror(exc, args.plot)) from None
+        finally:
+            plt.close(fig)
+    return True
 
 
 def _interrupted(br) -> int:
@@ -254,7 +300,6 @@ def _two_parameter(args, fld, hyper, name, lo, hi, step) -> int:
         from ..validate import vector
         seeds = vector(args.seeds, "--seeds").tolist()
     box = ((min(lo, hi), max(lo, hi)), (min(lo2, hi2), max(lo2, hi2)))
-    import sys
     curves = stability_boundaries(fld, (name, name2), box, method=args.method, step=step, params=hyper,
                                   beta=_num(args.beta, "--beta"), seeds=seeds,
                                   progress=not args.json and bars(args))  # (no bar into a log file, nor with -q)

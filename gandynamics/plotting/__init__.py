@@ -73,6 +73,7 @@ from ..errors import GandynamicsError  # noqa: E402
 #   _ratemaps     rate maps (rate_grid, rate_map, rate_norm, rate_colorbar, faded_cmap)
 #   _convergence  convergence curves (convergence)
 #   _factors      phase and conditioning factors (factor_data, factors)
+#   _branches     bifurcation diagrams of continued branches (branch_diagram)
 #   _animate      animations (animate, animation_data, check_animation_size, check_fps, save_animation)
 
 from ._style import (CANVAS_PANELS_MAX, EQUILIBRIUM_MARKER, FORBIDDEN_STYLE, LAST_MARKER, LAST_STATE_LABEL,
@@ -121,6 +122,7 @@ from ._ratemaps import (RATE_CMAP, RATE_TICKS, RATE_TICK_GAP, _cell_edges, _clip
                         rate_grid, rate_map, rate_norm)
 from ._convergence import RATE_KINDS, _measured_rate, convergence
 from ._factors import _MARKER_NEAR, _near_strengths, factor_data, factors
+from ._branches import EVENT_STYLES, branch_coordinate, branch_diagram
 from ._animate import GIF_MAX_FPS, _data_space, animate, animation_data, check_animation_size, check_fps, save_animation
 
 __all__ = [
@@ -128,7 +130,7 @@ __all__ = [
     "direction_field", "jump_mask", "phase_portrait", "equilibrium_point", "slice_center",
     "locus_data", "critical_strength", "eigenvalue_locus",
     "rate_grid", "rate_map", "rate_colorbar", "faded_cmap", "convergence",
-    "factor_data", "factors",
+    "factor_data", "factors", "branch_diagram",
     "OKABE_ITO", "ZERO_LINE_COLOR", "legible_cmap", "contrast_on_white", "MIN_CONTRAST", "describe", "portrait_title", "method_text", "run_text", "steps_text", "START_STYLES", "last_outside", "outside_rows", "window_holding", "interleave_dashes", "interleave_pattern", "TRAJECTORY_COLORS", "animate", "animation_data", "save_animation",
     "check_animation_size", "MIN_SHARE", "START_MARKER", "plane_indices", "default_plane",
 ]

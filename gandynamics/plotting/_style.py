@@ -224,12 +224,13 @@ def symbol(name: str) -> str:
     return f"${b}_{{{s}}}$" if s else f"${b}$"
 
 
-def describe(field, params=None) -> str:
+def describe(field, params=None, varied: str | None = None) -> str:
     """The game with its loss, its own hyperparameters (all of a game of at most three, else those away from their
     defaults), regularizers and the strengths in use, for titles: ``dirac + R1(γ = 0.3)``,
     ``dirac (lsgan) + consensus(γ = 0.2) + R1(γ = 1)``, ``quadratic (a = 1, b = 3, c = 1)``, ``hopf (β = −0.3)`` (negative numbers with the minus sign, :func:`number_text`).
 
-    Strength values are those of ``params`` (by hyperparameter name) over the regularizers' own values."""
+    Strength values are those of ``params`` (by hyperparameter name) over the regularizers' own values; the
+    hyperparameter named ``varied`` (a figure along it: a branch's) is written ``γ varies`` with no value."""
     from ..regularizers import strength_symbols
     model = getattr(field, "model", None)
     from ..games import game_label  # (the name with the factory's arguments given: dirac-nd(d=3))
@@ -245,9 +246,11 @@ def describe(field, params=None) -> str:
     strengths = {s_.name for _, _, sym in named for s_ in sym.values()}
     own = [(k, v) for k, v in vals.items() if k not in strengths]
     if len(own) > 3:
-        own = [(k, v) for k, v in own if v != field.defaults[k]]
-    inner = ([loss] if loss and loss != "standard" else []) + \
-        ([", ".join(f"{_greek_text(k)} = {number_text(v, '.4g')}" for k, v in own)] if own else [])
+        own = [(k, v) for k, v in own if v != field.defaults[k] or k == varied]
+
+    def value(k, v):
+        return f"{_greek_text(k)} varies" if k == varied else f"{_greek_text(k)} = {number_text(v, '.4g')}"
+    inner = ([loss] if loss and loss != "standard" else []) + ([", ".join(value(k, v) for k, v in own)] if own else [])
     text = name + (f" ({'; '.join(inner)})" if inner else "")
     if not regs:
         return text
@@ -257,7 +260,8 @@ def describe(field, params=None) -> str:
         for r, part, sym in named:
             if r is reg:
                 for key, s_ in sym.items():
-                    items.append(f"{_greek_text(key)} = {number_text(vals.get(s_.name, part.values[key]), '.4g')}")
+                    items.append(f"{_greek_text(key)} varies" if s_.name == varied else
+                                 f"{_greek_text(key)} = {number_text(vals.get(s_.name, part.values[key]), '.4g')}")
         label = {"r1": "R1", "r2": "R2", "wgan-gp": "WGAN-GP", "jare": "JARE", "dragan": "DRAGAN",
                  "lecam": "LeCam", "nagarajan-kolter": "NK"}.get(reg.name, reg.name)
         parts.append(f"{label}({', '.join(items)})" if items else label)
