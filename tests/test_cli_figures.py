@@ -58,8 +58,8 @@ def test_rates_plot_of_an_unstable_step_draws_the_run_without_its_rate(capsys, t
 
 
 def test_rates_plot_is_checked_before_anything_is_computed(capsys, tmp_path, count_calls):
-    import sys
-    calls = count_calls(sys.modules["gandynamics.analysis.rates"], "rates")
+    import importlib
+    calls = count_calls(importlib.import_module("gandynamics.analysis.rates"), "rates")
     for argv, said in [(["--plot", str(tmp_path / "x.gif")], "the extension must be .png, .pdf or .svg"),
                        (["--plot", str(tmp_path / "no" / "x.png")], "does not exist"),
                        (["--plot", str(tmp_path / "x.png"), "--no-measure"], "not with --no-measure")]:

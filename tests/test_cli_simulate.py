@@ -1511,7 +1511,8 @@ def test_simulate_plot_of_a_run_that_does_not_converge_to_z_star_draws_no_slope_
 
 
 def test_simulate_plot_is_checked_before_the_run(capsys, tmp_path, count_calls):
-    calls = count_calls(sys.modules["gandynamics.simulate"], "simulate")
+    import importlib
+    calls = count_calls(importlib.import_module("gandynamics.simulate"), "simulate")
     for bad, said in [(tmp_path / "x.txt", "the extension must be .png, .pdf or .svg"),
                       (tmp_path / "no" / "x.png", "does not exist")]:
         code, text, err = run(capsys, "simulate", "dirac", "--method", "gd", "--step", "0.1", "--steps", "10",
@@ -1526,3 +1527,36 @@ def test_simulate_plot_with_json_names_the_figure(capsys, tmp_path):
     code, text, _ = run(capsys, "simulate", "bilinear", "--method", "eg", "--step", "0.2", "--steps", "100", "--plot",
                         str(out), "--json")
     assert code == 0 and json.loads(text)["figure"] == str(out) and b"<svg" in out.read_bytes()[:600]
+
+
+@pytest.mark.parametrize("flag", ["interrupted", "ctrl_c_after_run"])
+def test_a_ctrl_c_during_a_portraits_runs_writes_nothing_and_ends_with_130(capsys, tmp_path, monkeypatch, flag):
+    """A new user's Ctrl-C during a portrait's trajectories: the run cut short was read and drawn as a whole one
+    ("bounded, not converging ... a longer run decides", exit 0), and with several starts the next runs went on.  The
+    second run here takes the Ctrl-C (as simulate marks it): no further run, no figure, one line, 130."""
+    import dataclasses
+
+    import importlib
+    mod = importlib.import_module("gandynamics.simulate")
+    real, calls = mod.simulate, []
+
+    def simulate(*a, **kw):
+        tr = real(*a, **kw)
+        calls.append(tr)
+        return dataclasses.replace(tr, options={**tr.options, flag: True}) if len(calls) == 2 else tr
+    monkeypatch.setattr(mod, "simulate", simulate)
+    out = tmp_path / "p.png"
+    code, text, err = run(capsys, "portrait", "dirac", "--reg", "r1:gamma=0.3", "--methods", "gd,eg", "--init", "1,1",
+                          "--init", "0.5,-1", "--init", "-1,0.5", "--steps", "200", "--out", str(out))
+    assert code == 130 and not out.exists() and len(calls) == 2
+    assert err.strip() == (f"gandynamics: interrupted while computing the trajectories (gd from (0.5, -1), after 200 of "
+                           f"200 steps): {out} was not written (it keeps what it held); fewer --steps draw sooner")
+
+
+@pytest.mark.slow  # a child process signalled mid-run, ~5-10 s: in CI's `-m slow` run
+def test_ctrl_c_ends_a_portrait_with_130_and_writes_nothing(tmp_path):
+    out_file = tmp_path / "p.png"
+    out, err = _interrupted_child(["portrait", "bilinear", "--methods", "eg", "--step", "1e-7", "--steps", "1e9",
+                                   "--out", str(out_file)], "interrupted while computing the trajectories")
+    assert err.strip().splitlines()[-1].startswith("gandynamics: interrupted while computing the trajectories (eg")
+    assert not out_file.exists()

@@ -87,8 +87,8 @@ def test_continue_plot_draws_the_hopf_point_with_its_criticality(capsys, tmp_pat
     (["--plot-coordinate", "x"], "--plot-coordinate does nothing here"),
     (["--plot", "{d}/x.png", "--plot-coordinate", "z"], "--plot-coordinate 'z': not a parameter of hopf")])
 def test_continue_plot_is_refused_before_anything_is_computed(capsys, tmp_path, count_calls, argv, said):
-    import sys
-    calls = count_calls(sys.modules["gandynamics.analysis.continuation"], "continuation")
+    import importlib
+    calls = count_calls(importlib.import_module("gandynamics.analysis.continuation"), "continuation")
     code = main(["continue", "hopf", "--vary", "beta=-1:1"] + [a.format(d=tmp_path) for a in argv])
     err = capsys.readouterr().err
     assert code == 2 and err.startswith("gandynamics: error: ") and said in err and len(err.strip().splitlines()) == 1

@@ -300,7 +300,18 @@ def run(args) -> int:
         if args.clip is not None:
             kw["box"] = {fld.names[k]: (-args.clip, args.clip) for k in range(fld.n_theta, fld.n)}
         kw.update(mine)
-        runs = [simulate(fld, m, z0, args.steps, args.step, hyper, record_every=every, **kw) for z0 in inits]
+        runs = []
+        for k, z0 in enumerate(inits):
+            tr = simulate(fld, m, z0, args.steps, args.step, hyper, record_every=every, **kw)
+            if tr.options.get("interrupted") or tr.options.get("ctrl_c_after_run"):
+                # a Ctrl-C: the run cut short was read and drawn as a whole one ("bounded, not converging ... a longer
+                # run decides", exit 0), and with several starts the next runs went on as if none came (a new user)
+                sys.stdout.flush()
+                sys.stderr.write(f"gandynamics: interrupted while computing the trajectories ({m} from {starts[k]}, "
+                                 f"after {tr.steps:,} of {args.steps:,} steps): {out} was not written (it keeps what it "
+                                 "held); fewer --steps draw sooner\n")
+                return 130
+            runs.append(tr)
         tally = _verdict_tally(runs) if factored else ""
         keyed = method_text(m, mine)  # (the key names each method's options, as the title: momentum's beta was
         for k, tr in enumerate(runs):  # missing from a multi-start portrait's key, a figure review)
