@@ -513,6 +513,7 @@ def _lying_on(paths, tol: float, xlim=None, ylim=None) -> np.ndarray:
     with np.errstate(over="ignore", invalid="ignore"):
         long = [np.sum(np.hypot(*(b_ - a_).T)) >= LYING_MIN_LENGTH * tol for a_, b_ in segments]
     drawn = [_segment_samples(a_, b_, tol / POLYLINE_SAMPLES) for a_, b_ in segments]
+    trees = {}  # (each path's tree of samples built once, for every path compared with it)
 
     def lies_on(a, b) -> bool:
         P, Q, ok = paths[a], paths[b], shown[a]
@@ -520,7 +521,9 @@ def _lying_on(paths, tol: float, xlim=None, ylim=None) -> np.ndarray:
             return False
         if len(P) <= len(Q) and np.all(np.hypot(*(P[ok] - Q[:len(P)][ok]).T) <= tol):  # (state by state)
             return True
-        return bool(np.all(_polyline_distance(drawn[a], Q, tol, box) <= tol))
+        if b not in trees:
+            trees[b] = _polyline_tree(Q, tol, box)
+        return _all_within(trees[b], drawn[a], tol)
 
     on = np.eye(len(paths), dtype=bool)
     for a in range(len(paths)):
@@ -614,15 +617,43 @@ def _drawn_segments(P, box=(None, None)):
     return a, b
 
 
+#: the points of a path tested at once against another's polyline in :func:`_all_within`: a spread subset of this many
+#: first (most paths that do not lie on another fail there), then the rest in chunks of this many times 100 (six runs
+#: of 3e6 steps spent 10 minutes in one query of 2e6 points per pair, deaf to Ctrl-C: a new user's trial)
+WITHIN_FIRST = 512
+
+
+def _polyline_tree(Q, tol: float, box=(None, None)):
+    """The k-d tree of the samples of the polyline through ``Q`` (N, 2) within ``tol`` of the window ``box``
+    (:func:`_polyline_distance`'s), or None where no part of it is there."""
+    from scipy.spatial import cKDTree
+    a, b = _clipped_segments(Q, box, tol)
+    if not len(a):
+        return None
+    return cKDTree(_segment_samples(a, b, tol / POLYLINE_SAMPLES))
+
+
+def _all_within(tree, points, tol: float) -> bool:
+    """Whether every one of ``points`` (M, 2) lies within ``tol`` of the polyline sampled in ``tree``
+    (:func:`_polyline_tree`; None: no polyline, only an empty ``points`` lies on it): a spread subset of
+    :data:`WITHIN_FIRST` points first, then the others in chunks, stopping at the first point beyond."""
+    points = np.asarray(points, float)
+    if tree is None:
+        return len(points) == 0
+    first = np.unique(np.linspace(0, len(points) - 1, min(len(points), WITHIN_FIRST)).astype(np.int64))
+    chunks = [points[first]] + [points[k:k + 100 * WITHIN_FIRST] for k in range(0, len(points), 100 * WITHIN_FIRST)]
+    for chunk in chunks:  # (a Ctrl-C is taken between chunks)
+        if len(chunk) and not np.all(tree.query(chunk, distance_upper_bound=2.0 * tol)[0] <= tol):
+            return False
+    return True
+
+
 def _polyline_distance(points, Q, tol: float, box=(None, None)) -> np.ndarray:
     """The distance of each of ``points`` (M, 2) to the polyline through ``Q`` (N, 2), as far as it matters for a
     comparison with ``tol``: the polyline's part within ``tol`` of the window ``box`` = (xlim, ylim) (either None: no
     limit), sampled every ``tol / POLYLINE_SAMPLES`` of its length (each segment clipped to that window first: a run
     leaving the window leaps far).  Distances above ``2 tol`` are returned as ``inf``."""
-    from scipy.spatial import cKDTree
-    a, b = _clipped_segments(Q, box, tol)
-    if not len(a):
+    tree = _polyline_tree(Q, tol, box)
+    if tree is None:
         return np.full(len(points), np.inf)
-    samples = _segment_samples(a, b, tol / POLYLINE_SAMPLES)
-    dist, _ = cKDTree(samples).query(np.asarray(points, float), distance_upper_bound=2.0 * tol)
-    return dist
+    return tree.query(np.asarray(points, float), distance_upper_bound=2.0 * tol)[0]
