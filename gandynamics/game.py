@@ -146,7 +146,10 @@ def _penalties(value, game: str) -> tuple:
 def zero_sum_symbolic(game) -> tuple:
     """Whether ``d^2 (L_G + L_D) / d theta d psi`` of ``game`` (a Game or GAN with its losses) vanishes identically, as
     far as sympy can tell: ``(True, [])`` when every entry simplifies to 0, ``(False, [])`` when one is a nonzero
-    number (however small: ``s (3 theta psi)`` at ``s = 1e-11`` is no zero), else ``(None, undecided)``: the entries
+    number (however small: ``s (3 theta psi)`` at ``s = 1e-11`` is no zero) or a rational function of the players'
+    parameters alone whose numerator expands to a nonzero polynomial (``x / 2``: it vanishes nowhere but on a set of
+    measure zero; FTR's general-sum warning was not given of such a game, a new user), else ``(None, undecided)``: the
+    entries
     sympy could not reduce, each ``(entry, d^2 L_G/d theta d psi, d^2 L_D/d theta d psi)``, for a numerical test
     (:func:`gandynamics.analysis.solution_concepts.is_zero_sum`)."""
     S = game.loss_g + game.loss_d
@@ -169,6 +172,11 @@ def zero_sum_symbolic(game) -> tuple:
                 e2 = e
             if e2.is_Number and e2 != 0:
                 return False, []
+            if e2 != 0 and e2.free_symbols <= th | ps and e2.is_rational_function(*e2.free_symbols):
+                # (free of hyperparameters: (a - 1) x is zero at a = 1, for the numerical test at the game's values)
+                if sp.expand(sp.numer(sp.together(e2))) != 0:
+                    return False, []
+                continue
             if e2 != 0:
                 undecided.append((e2, sp.diff(game.loss_g, t, q), sp.diff(game.loss_d, t, q)))
     return (True, []) if not undecided else (None, undecided)

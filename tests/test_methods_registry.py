@@ -297,3 +297,20 @@ def test_the_docstring_check_finds_a_list_short_of_what_is_accepted():
         [{"gd", "eg", "eftp", "ogda"}]
     assert _listed_methods("(gd, altgd, eg, eftp, ...)", names) == []  # (an example, not the list)
     assert _listed_methods('method : {"gd", "eg", "eftp"}', names) == [{"gd", "eg", "eftp"}]
+
+
+def test_ftr_warns_of_a_game_whose_mixed_derivatives_differ_by_a_polynomial():
+    """The new user's nzs game: L_D holds y x^2 / 4, so d^2(L_G + L_D)/dx dy = x / 2, not a number: ftr said nothing."""
+    import warnings
+
+    import sympy as sp
+
+    import gandynamics as gd
+    from gandynamics.errors import GandynamicsWarning
+    x, y, a, c = sp.symbols("x y a c", real=True)
+    fld = gd.VectorField(gd.Game([x], [y], x * y + a * x**2 / 2, -x * y + c * y**2 / 2 + y * x**2 / 4,
+                                 hyper={a: 0.3, c: 0.5}, equilibrium=(0, 0)))
+    with warnings.catch_warnings(record=True) as w:
+        warnings.simplefilter("always")
+        gd.simulate(fld, "ftr", [0.3, 0.1], 5, 0.1, engine="interpreted")
+    assert [m for m in w if issubclass(m.category, GandynamicsWarning) and "general-sum" in str(m.message)]

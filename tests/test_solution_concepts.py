@@ -595,3 +595,24 @@ def test_the_zero_sum_test_differentiates_only_the_terms_holding_both_players(mo
     assert calls == []
     assert zero_sum_symbolic(Game(list(th), list(ps), f, -f + penalty + th[3] * ps[7] / 2)) == (False, [])
     assert calls == [(th[3], ps[7])]
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_a_mixed_derivative_that_is_a_nonzero_polynomial_decides_general_sum(seed):
+    """A new user's game with L_G + L_D holding y x^2 / 4: its mixed derivative x / 2 was "undecided" by sympy (not a
+    number), so FTR's general-sum warning was not given (classify's numerical test said general-sum).  A rational
+    function of the players' parameters whose numerator is a nonzero polynomial decides it; one holding a
+    hyperparameter stays undecided ((a - 1) x is zero at a = 1), and a sum whose mixed terms cancel stays zero-sum."""
+    from gandynamics.game import zero_sum_symbolic
+    rng = np.random.default_rng(seed)
+    x, y, a = sp.symbols("x y a", real=True)
+    c = [int(v) for v in rng.integers(1, 5, size=3)]
+    mixed = c[0] * y * x**c[1] / (c[2] + x**2) if seed % 2 else c[0] * y * x**c[1] + y**2 * x / c[2]
+    base_g, base_d = x * y + x**2 / 2, -x * y + y**2 / 2
+    assert zero_sum_symbolic(Game([x], [y], base_g, base_d))[0] is True
+    assert zero_sum_symbolic(Game([x], [y], base_g, base_d + mixed))[0] is False
+    assert zero_sum_symbolic(Game([x], [y], base_g + mixed, base_d - mixed))[0] is True
+    held = zero_sum_symbolic(Game([x], [y], base_g, base_d + (a - 1) * mixed, hyper={a: 1.0}))
+    assert held[0] is None and held[1]
+    fld = VectorField(Game([x], [y], base_g, base_d + (a - 1) * mixed, hyper={a: 1.0}))
+    assert is_zero_sum(fld) is True  # (at a = 1: the numerical test at the game's values)
