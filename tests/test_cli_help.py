@@ -325,3 +325,34 @@ def test_no_command_lists_the_commands_and_says_what_is_wrong_in_one_line(capsys
     out, err = capsys.readouterr()
     assert all(name in out for name in COMMANDS)
     assert err.count("\n") == 1 and err.startswith("gandynamics: error: no command given"), err
+
+
+def test_every_commands_quiet_help_names_only_options_the_command_takes():
+    """Every command's -q help said "unless --progress asks for one", which constants and check alone take (a new user
+    typed simulate --progress: unrecognized arguments)."""
+    import re
+
+    from gandynamics.cli import build_parser
+    parser = build_parser()
+    sub = next(a for a in parser._actions if a.__class__.__name__ == "_SubParsersAction")
+    seen = set()
+    for name, p in sub.choices.items():
+        q = p._option_string_actions["-q"].help
+        named = set(re.findall(r"--[a-z][a-z-]*", q))
+        assert named <= set(p._option_string_actions), (name, named - set(p._option_string_actions))
+        seen |= named
+    assert {"--progress", "--json", "--out", "--csv"} <= seen  # (the wording still names them where they apply)
+
+
+@pytest.mark.parametrize("word", ["spectrum", "Find_Equilibrium", "spectrm", "bifurcation", "lipschitz", "plot"])
+def test_a_word_for_a_command_names_the_command(capsys, word):
+    """`gandynamics spectrum` said only "unknown command" to a new user coming from the Python spectrum()."""
+    from gandynamics.cli import COMMAND_SYNONYMS, COMMANDS, main
+    assert {c for c, _ in COMMAND_SYNONYMS.values()} <= set(COMMANDS)
+    with pytest.raises(SystemExit) as exc:
+        main([word])
+    err = capsys.readouterr().err.strip()
+    key = {"Find_Equilibrium": "find-equilibrium", "spectrm": "spectrum"}.get(word, word)
+    assert exc.value.code == 2 and len(err.splitlines()) == 1
+    assert err.startswith(f"gandynamics: error: unknown command {word!r}: ")
+    assert f"is `gandynamics {COMMAND_SYNONYMS[key][0]}`" in err

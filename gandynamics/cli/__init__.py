@@ -129,7 +129,16 @@ class _Parser(argparse.ArgumentParser):
         from ..errors import choice_refusal  # (not numpy's import: the top-level help and a mistyped command need none)
         what = ("command" if isinstance(action, argparse._SubParsersAction) else action.option_strings[-1]
                 if action.option_strings else f"{self.prog.removeprefix('gandynamics ')} {action.dest}")
-        self.error(choice_refusal(value, what, list(action.choices)))
+        said = choice_refusal(value, what, list(action.choices))
+        word = str(value).strip().lower().replace("_", "-")
+        if word not in COMMAND_SYNONYMS and word not in action.choices:  # (spectrm: spectrum's, not a command's typo)
+            import difflib
+            word = next(iter(difflib.get_close_matches(word, list(COMMAND_SYNONYMS), n=1, cutoff=0.8)), word)
+        other = COMMAND_SYNONYMS.get(word)
+        if isinstance(action, argparse._SubParsersAction) and other is not None:
+            said = f"unknown command {value!r}: {other[1]} is `gandynamics {other[0]}`; accepted: " \
+                   f"{', '.join(action.choices)}"
+        self.error(said)
 
     def parse_known_args(self, args=None, namespace=None):
         self._argv = list(args) if args is not None else sys.argv[1:]  # (for error(): an option mistyped)
@@ -237,6 +246,26 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(2)
 
 
+#: words a new user may type for a command, as the library's functions or the field's terms name what it does: the
+#: command, and what the word is (``gandynamics spectrum`` said only "unknown command", a new user coming from the
+#: Python ``spectrum()``)
+COMMAND_SYNONYMS = {
+    "spectrum": ("analyze", "the library's spectrum()"), "eigenvalues": ("analyze", "the spectrum at the equilibrium"),
+    "find-equilibrium": ("analyze", "the library's find_equilibrium()"),
+    "equilibrium": ("analyze", "the equilibrium and its spectrum"), "jacobian": ("analyze", "the Jacobian at a point"),
+    "trajectory": ("simulate", "one trajectory"), "run": ("simulate", "one run of a method"),
+    "grid": ("sweep", "a grid of runs"), "certify-constants": ("constants", "the library's certify_constants()"),
+    "lipschitz": ("constants", "a certified Lipschitz constant"), "mu": ("constants", "a certified strong monotonicity"),
+    "check-constants": ("check", "the library's check_constants()"), "certify": ("check", "a claim certified"),
+    "continuation": ("continue", "continuation"), "bifurcation": ("continue", "a bifurcation diagram"),
+    "bifurcations": ("continue", "a bifurcation diagram"), "cycles": ("cycle", "limit cycles"),
+    "limit-cycle": ("cycle", "a limit cycle"), "phase-portrait": ("portrait", "a phase portrait"),
+    "plot": ("portrait", "a phase portrait (simulate, rates and continue take --plot)"),
+    "figures": ("reproduce", "the papers' figures"), "convergence-region": ("basin", "a certified convergence region"),
+    "solution-concepts": ("classify", "the library's classify()"),
+}
+
+
 def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     """The parser of ``gandynamics``: every command with its options (``command`` None), or only ``command``'s
     options with the other commands present by name and summary (``command`` one of :data:`COMMANDS`, or ``""``
@@ -261,11 +290,19 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
 def _verbosity(parser, default) -> None:
     """The options -q and -v (one or the other) on ``parser``, with ``default`` (SUPPRESS on a command's parser)."""
     verbosity = parser.add_mutually_exclusive_group()
+    # (what -q leaves out, in the words of the parser's own options: every command's help named --progress, which
+    # constants and check alone take, and sweep's --out -: a new user typed simulate --progress)
+    has = parser._option_string_actions
+    command = parser.prog.split()[-1]
+    unless = [", unless --progress asks for one" if "--progress" in has else ""]
+    if command == "sweep":
+        unless.append(", nor the summary with --out -, unless --json asks for it")
+    elif "--csv" in has:
+        unless.append(", nor the summary with --csv -")
     verbosity.add_argument("-q", "--quiet", action="store_true", default=default,
-                           help="only errors and warnings on standard error (no progress notices, notes or bars, unless --progress "
-                                "asks for one, nor sweep's summary with --out -, unless --json asks for it: without -q, "
-                                "a command that has "
-                                "said nothing for 2 s names what it is doing)")
+                           help="only errors and warnings on standard error (no progress notices, notes or bars"
+                                + "".join(unless) + ": without -q, a command that has said nothing for 2 s names what "
+                                "it is doing)")
     verbosity.add_argument("-v", "--verbose", action="store_true", default=default,
                            help="also debugging messages of the library, and the warnings of a command that fails "
                                 "before it shows anything (held otherwise: its error is one line)")
