@@ -138,3 +138,45 @@ def test_a_grid_value_a_method_does_not_take_neither_splits_nor_labels_its_rows(
     assert all(g["rows"] == 2 for g in gd)  # (both betas' rows of each step: one group)
     assert "beta" not in d["gd"]["all"]["fastest"]["at"]
     assert sorted(tuple(sorted(g["values"])) for g in d["momentum"]["by"]) == [("beta", "step")] * 4
+
+
+def test_rows_not_run_are_said_not_to_have_run():
+    """After a Ctrl-C: "eg: no converging row (of 20000)" of rows none of which ran (a new user)."""
+    from gandynamics.cli.sweep import rates_text
+    from gandynamics.runs.results import SweepResult
+    cols = {"method": np.array(["gd", "gd", "eg", "eg"]), "step": np.array([0.1, 0.2, 0.1, 0.2]),
+            "rate": np.array([0.9, np.nan, np.nan, np.nan]), "algebraic": np.full(4, np.nan),
+            "verdict": np.array(["converging", "not run", "not run", "not run"]),
+            "distance": np.zeros(4), "finished": np.array([True, False, False, False])}
+    res = SweepResult(cols, [("method", np.array(["gd", "eg"])), ("init", np.array([0])),
+                             ("step", np.array([0.1, 0.2]))], False, 10, ["x", "y"])
+    assert res.rate_summary("gd")[0]["not_run"] == 1 and res.rate_summary("eg")[0]["not_run"] == 2
+    groups = {m: {"all": res.rate_summary(m)[0], "by": None} for m in ("gd", "eg")}
+    assert rates_text(groups, ["gd", "eg"]).splitlines()[-1] == "  eg: not run (all 2 rows: the sweep was interrupted)"
+    groups["eg"]["all"] = dict(groups["eg"]["all"], rows=5)
+    assert rates_text(groups, ["gd", "eg"]).splitlines()[-1] == "  eg: no converging row (of 5, 2 not run)"
+
+
+@pytest.mark.parametrize("b, c", [(1.0, 0.5), (2.0, 0.3), (0.5, 1.0)])
+def test_a_step_sweep_says_the_steps_that_converge_up_to_the_last_below_the_stable_bound(capsys, tmp_path, b, c):
+    """The question a step-size sweep asks: up to which step does every start converge?  On quadratic (a = c, J =
+    [[c, b], [-b, c]], eigenvalues c +- i b) gd's multiplier 1 - h lambda is inside the unit circle for h < 2 c /
+    (b^2 + c^2) and eg's 1 - h lambda + (h lambda)^2 where the plain-NumPy rate is below 1: the summary names the last
+    grid step below each bound and the next one beyond."""
+    from gandynamics.cli.sweep import step_ranges
+    grid = np.round(np.linspace(0.05, 3.0, 60), 10)
+    code = main(["sweep", "quadratic", "--param", f"a={c}", "--param", f"b={b}", "--param", f"c={c}", "--method",
+                 "gd,eg", "--steps", "3000", "--grid", "step=0.05:3:60", "-o", str(tmp_path / "s.csv"), "--no-progress",
+                 "--json"])
+    import json
+    d = json.loads(capsys.readouterr().out)
+    assert code == 0
+    lam = complex(c, b)
+    bound = {"gd": [h for h in grid if abs(1 - h * lam) < 1 - 1e-3],
+             "eg": [h for h in grid if abs(1 - h * lam + (h * lam) ** 2) < 1 - 1e-3]}
+    for m in ("gd", "eg"):
+        (g,) = d["converging_steps_by_method"][m]
+        assert g["contiguous"] and g["converging"] == pytest.approx(bound[m]), m
+    from gandynamics.runs.results import SweepResult
+    res = SweepResult.load(tmp_path / "s.csv")
+    assert step_ranges(res, ["gd", "eg"]) == d["converging_steps_by_method"]

@@ -270,6 +270,7 @@ def _print_summary(args, res, methods, opts, steps, dt: float, out: str, summary
         print(dumps({"rows": n, "steps": steps, "methods": methods, "seconds": dt, "verdicts": tally,
                      "verdicts_by_method": {m: res.verdict_counts(m) for m in methods},
                      "rates_by_method": rate_groups(res, methods),
+                     "converging_steps_by_method": step_ranges(res, methods),
                      "verdict_rule": VERDICT_RULE, "table": None if out == "-" else out, "complete": res.complete}),
               file=summary_to)
     else:
@@ -279,6 +280,9 @@ def _print_summary(args, res, methods, opts, steps, dt: float, out: str, summary
         print(summary_text(n, steps, labels, dt, tally, res.meta.get("bound"), None if out == "-" else out, by,
                            complete=res.complete), file=summary_to)
         print(rates_text(rate_groups(res, methods), labels), file=summary_to)
+        ranges = step_ranges(res, methods)
+        if ranges:
+            print(step_ranges_text(ranges, [lab for m, lab in zip(methods, labels) if m in ranges]), file=summary_to)
 
 
 def _say_row_notes(res, say) -> None:
@@ -481,6 +485,66 @@ def rate_groups(res, methods) -> dict:
     return out
 
 
+def step_ranges(res, methods) -> dict:
+    """For a sweep over the step (a grid axis ``step``): per method, one dict per point of its other grid axes (at
+    most :data:`SMALL_GRID`; none beyond): ``values`` (those axes' values), ``steps`` (the grid's steps, sorted),
+    ``converging`` (the steps at which every start converged: the question a step-size sweep asks, which the summary
+    left to the table, a new user) and ``contiguous`` (whether they are a run of neighbouring grid steps).  Empty when
+    the step is not a grid axis."""
+    import numpy as np
+    varied = [c for c in res.varied() if not c.startswith("init_")]
+    if "step" not in varied:
+        return {}
+    others = [c for c in varied if c != "step"]
+    method_col = np.asarray(res["method"]).astype(str)
+    step = np.asarray(res["step"], float)
+    ok = (np.asarray(res["verdict"]).astype(str) == "converging") & np.asarray(res["finished"], bool)
+    cols = [np.asarray(res[c]) for c in others]
+    out = {}
+    for m in methods:
+        rows = np.flatnonzero(method_col == m)
+        groups: dict = {}
+        for i in rows:
+            groups.setdefault(tuple(c[i].item() for c in cols), []).append(int(i))
+        if len(groups) > SMALL_GRID:
+            continue
+        out[m] = []
+        for key, idx in groups.items():
+            idx = np.array(idx, int)
+            steps = np.unique(step[idx])
+            conv = np.array([bool(np.all(ok[idx[step[idx] == h]])) for h in steps])
+            where = np.flatnonzero(conv)
+            out[m].append({"values": dict(zip(others, key)), "steps": steps.tolist(),
+                           "converging": steps[conv].tolist(),
+                           "contiguous": bool(where.size and where[-1] - where[0] + 1 == where.size)})
+    return out
+
+
+def step_ranges_text(ranges: dict, labels) -> str:
+    """The summary's lines of :func:`step_ranges`: per method (and point of the other axes) the grid steps at which
+    every start converged, as a range where they are neighbours, and the grid's next step beyond it."""
+    import textwrap
+    lines = ["steps at which every start converged (the grid's step axis):"]
+    for (m, groups), lab in zip(ranges.items(), labels):
+        for g in groups:
+            steps, conv = g["steps"], g["converging"]
+            head = f"  {lab}" + (f", {_values_text(g['values'])}" if g["values"] else "") + ": "
+            if not conv:
+                text = f"none of the {len(steps)} steps"
+            elif g["contiguous"]:
+                after = [h for h in steps if h > conv[-1]]
+                below = [h for h in steps if h < conv[0]]
+                text = ((f"every step from {conv[0]:zg} to {conv[-1]:zg}" if len(conv) > 1 else f"h = {conv[0]:zg} alone")
+                        + f" ({len(conv)} of {len(steps)})"
+                        + (f"; not at the grid's next step, {after[0]:zg}" if after else "; the grid's largest step")
+                        + (f", nor below {conv[0]:zg}" if below else ""))
+            else:
+                text = (f"{len(conv)} of the {len(steps)} steps, from {conv[0]:zg} to {conv[-1]:zg}, with steps that "
+                        "do not converge between them (the table says which)")
+            lines.append(textwrap.fill(text, width=WIDTH, initial_indent=head, subsequent_indent=" " * len(head)))
+    return "\n".join(lines) if len(lines) > 1 else ""
+
+
 def _values_text(values: dict) -> str:
     return ", ".join(f"{k}={v:zg}" if isinstance(v, float) else f"{k}={v}" for k, v in values.items())
 
@@ -489,7 +553,10 @@ def _rates_line(s: dict, fastest: bool) -> str:
     """One group's rates: ``median 0.8154, from 0.559 to 0.9055, of 6 converging rows (of 6); fastest ...``."""
     from .common import rate_text
     if s is None or not s["converging"]:
-        return f"no converging row (of {s['rows'] if s else 0})"
+        rows, idle = (s["rows"], s.get("not_run", 0)) if s else (0, 0)
+        # (after a Ctrl-C: "eg: no converging row (of 20000)" of 20,000 rows none of which ran, a new user)
+        return (f"not run (all {rows} rows: the sweep was interrupted)" if idle and idle == rows else
+                f"no converging row (of {rows}" + (f", {idle} not run" if idle else "") + ")")
     r = lambda x: rate_text(x, "z.4g")  # noqa: E731
     of = "" if s["converging"] == s["rows"] else f" (of {s['rows']})"
     if s["rows"] == 1:  # (a grid point of one row: its rate)

@@ -277,7 +277,7 @@ class SweepResult:
         them all; :meth:`varied` gives the grid's), in the table's order: ``values`` (column -> value), ``rows`` (how
         many in the group), ``converging`` (how many of them have a rate), ``median``, ``min``, ``max`` (of their
         rates; None without one) and ``fastest`` (the row of the smallest rate, its index in the table, and ``at``: its
-        values of :meth:`varied`)."""
+        values of :meth:`varied`), and ``not_run`` (how many of the group's rows an interrupted sweep did not run)."""
         n = len(self)
         keep = np.ones(n, bool)
         if method is not None:
@@ -288,6 +288,8 @@ class SweepResult:
         rate = np.asarray(self.columns["rate"], float).reshape(-1)
         alg = np.asarray(self.columns.get("algebraic", np.full(n, np.nan)), float).reshape(-1)
         rated = conv & np.isfinite(rate) & ~np.isfinite(alg)
+        finished = np.asarray(self.columns["finished"], bool).reshape(-1) if "finished" in self.columns else \
+            np.ones(n, bool)
         by = list(by or [])
         cols = [np.asarray(self.columns[c]).reshape(-1) for c in by]
         varied = self.varied()
@@ -308,7 +310,7 @@ class SweepResult:
             rows = np.array(rows, int)
             r = rows[rated[rows]]
             d = {"values": dict(zip(by, key)), "rows": int(len(rows)), "converging": int(len(r)), "median": None,
-                 "min": None, "max": None, "fastest": None}
+                 "min": None, "max": None, "fastest": None, "not_run": int(np.count_nonzero(~finished[rows]))}
             if len(r):
                 vals = rate[r]
                 best = int(r[np.argmin(vals)])
