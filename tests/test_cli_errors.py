@@ -370,3 +370,55 @@ def test_a_gif_faster_than_it_can_play_is_refused_before_drawing(capsys, tmp_pat
     assert code == 2 and err.startswith("gandynamics: error: --fps 100000 is more than a GIF plays: at most 50") and \
         err.count("\n") == 1, err
     assert not list(tmp_path.iterdir())
+
+
+def _option_table():
+    import argparse
+
+    from gandynamics.cli import build_parser
+    sub = next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction))
+    return {name: {o for o in p._option_string_actions if o.startswith("--")} for name, p in sub.choices.items()}
+
+
+def _other_commands_options():
+    """(command, option of another command it lacks and has no near miss of), three per command with a GAME."""
+    import difflib
+    table = _option_table()
+    out = []
+    for name in ("analyze", "simulate", "sweep", "constants", "rates", "portrait", "continue", "classify"):
+        mine = sorted(table[name])
+        lacks = sorted(set().union(*table.values()) - table[name] - {"--help", "--version"})
+        lacks = [o for o in lacks if not difflib.get_close_matches(o, mine, n=1, cutoff=0.7)]
+        out += [(name, o) for o in lacks[:3]]
+    return out
+
+
+@pytest.mark.parametrize("command, option", _other_commands_options())
+def test_an_option_of_other_commands_is_said_to_be_theirs(capsys, command, option):
+    """`analyze dirac --steps 10` said "unrecognized arguments: --steps 10" alone: the commands that take it now too."""
+    from gandynamics.cli import main
+    table = _option_table()
+    takers = [c for c, opts in table.items() if option in opts]
+    argv = {"continue": ["continue", "dirac", "--vary", "gamma=0:1"], "portrait": ["portrait", "dirac", "--out", "x.png"]}
+    try:
+        code = main(argv.get(command, [command, "dirac"]) + [option, "1"])
+    except SystemExit as exc:
+        code = exc.code
+    err = capsys.readouterr().err
+    assert code == 2 and len(err.strip().splitlines()) == 1, err
+    assert f"{option} is an option of {', '.join(takers)}, not of {command}" in err, err
+
+
+def test_an_unknown_options_value_is_not_taken_for_the_game(capsys, tmp_path):
+    """`analyze --game f.py:g --steps 10`: "10" was taken for a built-in GAME beside --game ("give either a built-in
+    GAME or --game FILE.py:FACTORY, not both")."""
+    from gandynamics.cli import main
+    f = tmp_path / "g.py"
+    f.write_text("import sympy as sp\nimport gandynamics as gd\n\ndef g():\n    x, y = sp.symbols('x y', real=True)\n"
+                 "    return gd.Game([x], [y], x * y + x**2 / 2, -x * y + y**2 / 2, equilibrium=(0, 0))\n")
+    try:
+        code = main(["analyze", "--game", f"{f}:g", "--steps", "10"])
+    except SystemExit as exc:
+        code = exc.code
+    err = capsys.readouterr().err
+    assert code == 2 and "not both" not in err and err.startswith("gandynamics: error: unrecognized arguments: --steps 10")

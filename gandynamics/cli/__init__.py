@@ -72,17 +72,30 @@ Start with `gandynamics list`, then e.g. `gandynamics analyze dirac --reg r1:gam
 NEGATIVE_NUMBER = re.compile(r"^-(?:\d+\.?\d*|\.\d+|inf)(?:[eE][-+]?\d+)?(?:[,:;].*)?$", re.IGNORECASE)
 
 
-def _unrecognized(extras, options) -> str:
+def _unrecognized(extras, options, command: str | None = None) -> str:
     """argparse's "unrecognized arguments: ..." with the near miss of each mistyped option among ``options``
-    (``--betta: did you mean --beta?``)."""
+    (``--betta: did you mean --beta?``), else the commands that take it where ``command`` does not (``--steps is an
+    option of simulate, sweep, ...``: `analyze dirac --steps 10` said "unrecognized arguments" alone, a new user)."""
     import difflib
     hints = []
     for e in extras:
         if e.startswith("--"):
-            near = difflib.get_close_matches(e.split("=", 1)[0], options, n=1, cutoff=0.7)
+            name = e.split("=", 1)[0].split()[0]  # ("--steps 10": the option and the value it took)
+            near = difflib.get_close_matches(name, options, n=1, cutoff=0.7)
             if near:
-                hints.append(f"{e.split('=', 1)[0]}: did you mean {near[0]}?")
-    return f"unrecognized arguments: {' '.join(extras)}" + (f" ({' '.join(hints)})" if hints else "")
+                hints.append(f"{name}: did you mean {near[0]}?")
+            elif command:
+                takers = [c for c in _commands_taking(name) if c != command]
+                if takers:
+                    hints.append(f"{name} is an option of {', '.join(takers)}, not of {command}")
+    return f"unrecognized arguments: {' '.join(extras)}" + (f" ({'; '.join(hints)})" if hints else "")
+
+
+def _commands_taking(option: str) -> list:
+    """The commands that have the option ``option`` (every command's parser built: on the path of an error only)."""
+    parser = build_parser()
+    sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    return [name for name, p in sub.choices.items() if option in p._option_string_actions]
 
 
 class _Parser(argparse.ArgumentParser):
@@ -218,7 +231,16 @@ class _Parser(argparse.ArgumentParser):
             # an option mistyped where a required one is left out (--methd eg): named, its value not (the value of
             # the option the user meant; a stray word is named when no option is mistyped)
             typed = [e for e in extras if e.startswith("--") and e != "--"] if missing else []
-            problems.append(_unrecognized(typed or extras, options))
+            # an unknown option's value taken for the GAME (`analyze --game f.py:g --steps 10`: "10" was the game, and
+            # the line said "give either a built-in GAME or --game FILE, not both"): the value is the option's
+            argv = list(getattr(self, "_argv", []))
+            for e in [x for x in extras if x.startswith("--") and "=" not in x]:
+                k = argv.index(e) if e in argv else -1
+                if 0 <= k < len(argv) - 1 and getattr(ns, "game", None) == argv[k + 1] and \
+                        getattr(ns, "game_file", None):
+                    ns.game = None
+                    extras = [x if x != e else f"{e} {argv[k + 1]}" for x in extras]
+            problems.append(_unrecognized(typed or extras, options, chosen))
         if missing:
             problems.append(missing)
         if not problems:
