@@ -1560,3 +1560,16 @@ def test_ctrl_c_ends_a_portrait_with_130_and_writes_nothing(tmp_path):
                                    "--out", str(out_file)], "interrupted while computing the trajectories")
     assert err.strip().splitlines()[-1].startswith("gandynamics: interrupted while computing the trajectories (eg")
     assert not out_file.exists()
+
+
+def test_a_portraits_converging_rate_that_six_digits_round_to_1_is_written_as_simulate_writes_it():
+    """portrait printed "eg: converging, rate 1 per step" where simulate printed 1 - 4e-07 (a new user)."""
+    import dataclasses
+
+    from gandynamics import VectorField, games, simulate
+    from gandynamics.cli.portrait import _converging_text
+    tr = simulate(VectorField(games.bilinear()), "eg", [0.1, 0.1], 50, 0.2)
+    assert tr.verdict == "converging"
+    slow = dataclasses.replace(tr, rate=1.0 - 4e-7)
+    assert _converging_text(slow).endswith("rate 1 - 4e-07 per step")
+    assert _converging_text(tr).endswith(f"rate {tr.rate:z.6g} per step")

@@ -175,7 +175,8 @@ def _converging_text(tr) -> str:
         return f"converging like k^{p:z.2g}"
     text = tr.describe()
     rate = tr.rate
-    return f"{text}, rate {rate:z.6g} per step" if text == "converging" and math.isfinite(rate) else text
+    from .common import rate_text  # (1 - 4e-07 where six digits round to 1, as simulate writes it: "rate 1" read as none)
+    return f"{text}, rate {rate_text(rate)} per step" if text == "converging" and math.isfinite(rate) else text
 
 
 def _not_converging_text(tr) -> str:

@@ -396,6 +396,7 @@ def _plot(path: str, fld, tr) -> None:
     from ..methods import get_method
     from ..plotting import describe, method_text, steps_text
     from ..runs.equilibria import local_rate_at
+    from .common import rate_text
     from .figures import predicted_is_drawn, unstable_words, write_convergence
     if tr.reading.get("no_zstar"):
         sys.stderr.write(f"gandynamics: warning: {path} not written: the run has no z* (no zero of F found) to draw "
@@ -407,7 +408,7 @@ def _plot(path: str, fld, tr) -> None:
            if h_g == h_d else None)  # (a matrix of one step for both players)
     label = method_text(tr.method, {k: v for k, v in tr.options.items() if k in m.option_names})
     what = ("distance to z* and the local rate predicted at z* (dashed)" if predicted_is_drawn(tr, rho) else
-            "distance to z*" if rho is None else f"distance to z* (the local rate at z*, {rho:z.4g}, "
+            "distance to z*" if rho is None else f"distance to z* (the local rate at z*, {rate_text(rho, 'z.4g')}, "
                                                  f"{unstable_words(rho)})")
     write_convergence(path, [(label, tr, rho)],
                       f"{describe(fld, tr.params)}: {label}, {steps_text(tr.step if h_g != h_d else h_g)}: {what}")
