@@ -1573,3 +1573,14 @@ def test_a_portraits_converging_rate_that_six_digits_round_to_1_is_written_as_si
     slow = dataclasses.replace(tr, rate=1.0 - 4e-7)
     assert _converging_text(slow).endswith("rate 1 - 4e-07 per step")
     assert _converging_text(tr).endswith(f"rate {tr.rate:z.6g} per step")
+
+
+def test_a_portrait_of_a_larger_game_says_where_its_plane_cuts_the_others(capsys, tmp_path):
+    """jare-gaussian (v = (0, 2)): the plane (phi1, theta1) through its equilibrium phi = v, theta = 0 (Nie & Patel's
+    closed form), the other coordinates phi2 = 2, theta2 = 0; a new user read "gd leaves the slice" and nowhere
+    where the slice was."""
+    code, text, _ = run(capsys, "portrait", "jare-gaussian", "--methods", "gd", "--steps", "100", "--out",
+                        str(tmp_path / "j.png"))
+    assert code == 0 and "plane (phi1, theta1): the slice at φ₂ = 2, θ₂ = 0\n" in text
+    code, text, _ = run(capsys, "portrait", "dirac", "--methods", "gd", "--steps", "50", "--out", str(tmp_path / "d.png"))
+    assert code == 0 and "slice" not in text  # (a game of two parameters: the plane is all of it)

@@ -263,6 +263,10 @@ def run(args) -> int:
     if star is None:  # (the star would just be missing: say why)
         print(f"no zero of F found (from {'the point given by --equilibrium' if args.equilibrium else 'the declared equilibrium'}, "
               "or 0): nothing starred")
+    if fld.n > 2:  # where the plane is cut (the title said runs "leave the slice" of a 3-parameter game, never where
+        # it was, a new user)
+        from ..plotting._portrait import slice_text
+        print(f"plane ({names[0]}, {names[1]}): {slice_text(fld.names, (i, j), center)}")
     xlim, ylim = tuple(xl + center[i]), tuple(yl + center[j])
     # the default window widened to hold the starts near its edge with room for their circles (--init 2,2 drew a
     # quarter of its circle in the corner, a figure reviewer's finding); a start far outside is said to be, below

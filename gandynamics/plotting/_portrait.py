@@ -1095,6 +1095,29 @@ def _speed_colorbar(ax, lines, handles, loc, key=None):
     return _draw_speed_colorbar(ax, lines, kind), place or loc, ""
 
 
+#: the coordinates off the plane a portrait's slice note names one by one (the others counted)
+SLICE_NAMED = 4
+
+
+def slice_text(names, plane, center) -> str:
+    """The note of a portrait of a game of more than two parameters: the slice's coordinates off the plane ``plane``
+    (two indices into ``names``) with their values at ``center`` (n,): ``the slice at w1 = 0.3`` (the first
+    :data:`SLICE_NAMED`, then how many more)."""
+    import re
+    sub = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+
+    def plain(name):  # (text for the title and the terminal alike: phi2 -> φ₂, w1 -> w₁)
+        m = re.fullmatch(r"([A-Za-z]+)_?(\d*)", name)
+        if m is None:
+            return name
+        base = {"phi": "φ"}.get(m.group(1), _greek_text(m.group(1)))
+        return base + m.group(2).translate(sub)
+    others = [k for k in range(len(names)) if k not in plane]
+    shown = ", ".join(f"{plain(names[k])} = {number_text(float(center[k]), '.4g')}" for k in others[:SLICE_NAMED])
+    more = len(others) - SLICE_NAMED
+    return f"the slice at {shown}" + (f" and {more} more coordinate{'s' if more > 1 else ''}" if more > 0 else "")
+
+
 def _slice_deviation(S, others, center) -> float:
     """How far the coordinates off the plane of the states ``S`` move from the slice's values (max norm)."""
     if not others or not S.size:
