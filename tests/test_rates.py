@@ -967,3 +967,14 @@ def test_the_proximal_point_method_at_a_z_star_the_flow_leaves_is_stable_only_fo
         h = want * 0.9  # (below the edge: a multiplier outside the circle, by the closed form)
         assert max(abs(1 / (1 + h * l)) for l in lam) > 1
     assert smallest_stable_step("proximal", np.array([[-a, w], [-w, -a]])) == 0.0
+
+
+@pytest.mark.parametrize("method", ["gd", "eg", "eftp", "ogda"])
+def test_a_step_outside_the_theorems_condition_says_the_condition(method):
+    """"step outside the theorem's condition" named none (a new user): the note gives it, with its numbers."""
+    from gandynamics.analysis.rates import theoretical_bound
+    mu, L = 0.1, 1.0
+    b = theoretical_bound(method, 10.0, mu, L)  # (far beyond every theorem's step)
+    assert b.factor is None and b.condition and f"({b.condition}, from the certified mu and L" in b.note
+    ok = theoretical_bound(method, 1e-3, mu, L)
+    assert ok.factor is not None and ok.note == ""

@@ -629,6 +629,9 @@ def theoretical_bound(method: str, h: float, mu: float, L: float) -> Bound:
     if mu <= 0:
         return mk(None, "mu > 0", "no linear-rate guarantee (mu <= 0 on this region)")
     sq, cond, note = m.bound(h, mu, L)
+    if sq is None and cond and cond not in note:  # (which condition: "step outside the theorem's condition" named
+        # none, a new user; the theorem's step is the one --theory-step runs at)
+        note = f"{note} ({cond}, from the certified mu and L; rates --theory-step runs each method at its theorem's step)"
     if method == "flow":
         return Bound(method, h, mu, L, math.exp(-mu * h), sq, cond, ref)
     return mk(sq, cond, note)

@@ -269,7 +269,8 @@ def run(args) -> int:
             print(f"  {m}: {n[len(m) + 2:] if n.startswith(m + ': ') else n}")
     starts = {tuple(r.start) for r in rows if r.start}
     if starts:
-        print(f"\nmeasured from z0 = ({', '.join(f'{v:z.6g}' for v in next(iter(starts)))})")
+        print(f"\nmeasured from z0 = ({', '.join(f'{v:z.6g}' for v in next(iter(starts)))}): half the region's radius "
+              "from its centre, in a fixed direction (the same start for every method)")
     if quad:  # (the local rates, bounds and steps are those of the finite sum's Jacobian)
         print(f"\n{quad}")
     if _plot(args.plot, fld, hyper, rows):
