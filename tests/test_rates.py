@@ -977,4 +977,4 @@ def test_a_step_outside_the_theorems_condition_says_the_condition(method):
     b = theoretical_bound(method, 10.0, mu, L)  # (far beyond every theorem's step)
     assert b.factor is None and b.condition and f"({b.condition}, from the certified mu and L" in b.note
     ok = theoretical_bound(method, 1e-3, mu, L)
-    assert ok.factor is not None and ok.note == ""
+    assert ok.factor is not None and "outside the theorem" not in ok.note
