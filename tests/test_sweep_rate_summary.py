@@ -157,23 +157,26 @@ def test_rows_not_run_are_said_not_to_have_run():
     assert rates_text(groups, ["gd", "eg"]).splitlines()[-1] == "  eg: no converging row (of 5, 2 not run)"
 
 
-@pytest.mark.parametrize("b, c", [(1.0, 0.5), (2.0, 0.3), (0.5, 1.0)])
-def test_a_step_sweep_says_the_steps_that_converge_up_to_the_last_below_the_stable_bound(capsys, tmp_path, b, c):
-    """The question a step-size sweep asks: up to which step does every start converge?  On quadratic (a = c, J =
-    [[c, b], [-b, c]], eigenvalues c +- i b) gd's multiplier 1 - h lambda is inside the unit circle for h < 2 c /
-    (b^2 + c^2) and eg's 1 - h lambda + (h lambda)^2 where the plain-NumPy rate is below 1: the summary names the last
-    grid step below each bound and the next one beyond."""
+@pytest.mark.parametrize("gamma", [0.3, 0.6, 1.5])
+def test_a_step_sweep_says_the_steps_that_converge_up_to_the_last_below_the_stable_bound(capsys, tmp_path, gamma):
+    """The question a step-size sweep asks: up to which step does every start converge?  On the R1 Dirac-GAN from near
+    z* (the linear regime; its kernel is the one the other tests compile) gd's multipliers 1 - h lambda and eg's
+    1 - h lambda + (h lambda)^2, lambda the eigenvalues of a finite-difference Jacobian (complex at gamma = 0.3 and 0.6,
+    real at 1.5), are inside the unit circle up to a step: the summary names the grid steps below it, contiguous."""
+    from test_equilibria import _fd_jacobian
+
+    from gandynamics import R1, VectorField, games
     from gandynamics.cli.sweep import step_ranges
     grid = np.round(np.linspace(0.05, 3.0, 60), 10)
-    code = main(["sweep", "quadratic", "--param", f"a={c}", "--param", f"b={b}", "--param", f"c={c}", "--method",
-                 "gd,eg", "--steps", "3000", "--grid", "step=0.05:3:60", "-o", str(tmp_path / "s.csv"), "--no-progress",
-                 "--json"])
+    code = main(["sweep", "dirac", "--reg", f"r1:gamma={gamma}", "--method", "gd,eg", "--steps", "3000", "--init",
+                 "0.01,0.01", "--grid", "step=0.05:3:60", "-o", str(tmp_path / "s.csv"), "--no-progress", "--json"])
     import json
     d = json.loads(capsys.readouterr().out)
     assert code == 0
-    lam = complex(c, b)
-    bound = {"gd": [h for h in grid if abs(1 - h * lam) < 1 - 1e-3],
-             "eg": [h for h in grid if abs(1 - h * lam + (h * lam) ** 2) < 1 - 1e-3]}
+    fld = VectorField(games.dirac(), [R1(gamma=gamma)])
+    lam = np.linalg.eigvals(_fd_jacobian(fld, np.zeros(2), fld.param_vector()))
+    bound = {"gd": [h for h in grid if np.max(np.abs(1 - h * lam)) < 1 - 1e-3],
+             "eg": [h for h in grid if np.max(np.abs(1 - h * lam + (h * lam) ** 2)) < 1 - 1e-3]}
     for m in ("gd", "eg"):
         (g,) = d["converging_steps_by_method"][m]
         assert g["contiguous"] and g["converging"] == pytest.approx(bound[m]), m
