@@ -1584,3 +1584,21 @@ def test_a_portrait_of_a_larger_game_says_where_its_plane_cuts_the_others(capsys
     assert code == 0 and "plane (phi1, theta1): the slice at φ₂ = 2, θ₂ = 0\n" in text
     code, text, _ = run(capsys, "portrait", "dirac", "--methods", "gd", "--steps", "50", "--out", str(tmp_path / "d.png"))
     assert code == 0 and "slice" not in text  # (a game of two parameters: the plane is all of it)
+
+
+def test_simulate_plot_of_the_flow_with_rk4_draws_rk4s_rate(capsys, tmp_path, saved_figures):
+    """The flow at h = 2.5 with RK4 (the default scheme) steps by RK4's matrix: the dashed slope is RK4's rate, which
+    the run measures, not the exact flow's exp(h alpha) (0.6873 here; RK4's 0.6993)."""
+    from test_equilibria import _fd_jacobian
+
+    from gandynamics import R1, VectorField, games
+    code, text, _ = run(capsys, "simulate", "dirac", "--reg", "r1:gamma=0.3", "--method", "flow", "--step", "2.5",
+                        "--steps", "60", "--plot", str(tmp_path / "f.png"))
+    assert code == 0
+    fld = VectorField(games.dirac(), [R1(gamma=0.3)])
+    z = 2.5 * np.linalg.eigvals(-_fd_jacobian(fld, np.zeros(2), fld.param_vector()))
+    rk4 = float(np.max(np.abs(1 + z + z**2 / 2 + z**3 / 6 + z**4 / 24)))
+    (_, _, lines, keys), = saved_figures
+    ((x, y),) = [(x, y) for ls, x, y in lines if ls == "--"]
+    assert (y[-1] / y[0]) ** (1.0 / (x[-1] - x[0])) == pytest.approx(rk4, rel=1e-6)
+    assert float(re.search(r"rate per step: ([0-9.]+)", text).group(1)) == pytest.approx(rk4, rel=2e-3)

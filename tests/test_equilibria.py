@@ -564,3 +564,24 @@ def test_local_rate_at_is_none_without_an_iteration_matrix():
     from gandynamics.runs.equilibria import local_rate_at
     fld = VectorField(games.dirac(), [R1(gamma=0.3)])
     assert local_rate_at(fld, get_method("adam"), np.zeros(2), fld.param_vector(), 0.1, {}) is None
+
+
+@pytest.mark.parametrize("h", [0.3, 1.5, 2.5])
+def test_local_rate_at_of_the_flow_is_its_schemes(h):
+    """The flow run with RK4 steps by R(h w) = 1 + z + z^2/2 + z^3/6 + z^4/24 of each eigenvalue w of -DF, not by the
+    exact flow map exp(h w) (its iteration matrix): at h = 2.5 on the R1 Dirac-GAN 0.6993 and 0.6873; dopri5,
+    which follows the flow, keeps exp(h alpha)."""
+    from gandynamics import R1, VectorField, games
+    from gandynamics.methods import get_method
+    from gandynamics.runs.equilibria import local_rate_at
+    fld = VectorField(games.dirac(), [R1(gamma=0.3)])
+    p = fld.param_vector()
+    w = np.linalg.eigvals(-_fd_jacobian(fld, np.zeros(2), p))
+    z = h * w
+    rk4 = float(np.max(np.abs(1 + z + z**2 / 2 + z**3 / 6 + z**4 / 24)))
+    flow = get_method("flow")
+    assert local_rate_at(fld, flow, np.zeros(2), p, h, {"scheme": "rk4"}) == pytest.approx(rk4, rel=1e-7)
+    exact = math.exp(h * float(np.max(w.real)))
+    assert local_rate_at(fld, flow, np.zeros(2), p, h, {"scheme": "dopri5"}) == pytest.approx(exact, rel=1e-7)
+    if h == 2.5:
+        assert abs(rk4 - exact) > 0.01

@@ -396,6 +396,7 @@ def _plot(path: str, fld, tr) -> None:
     from ..methods import get_method
     from ..plotting import describe, method_text, steps_text
     from ..runs.equilibria import local_rate_at
+    from ..runs.validate import method_options
     from .common import rate_text
     from .figures import predicted_is_drawn, unstable_words, write_convergence
     if tr.reading.get("no_zstar"):
@@ -404,9 +405,11 @@ def _plot(path: str, fld, tr) -> None:
         return
     h_g, h_d = tr.step
     m = get_method(tr.method)
-    rho = (local_rate_at(fld, m, tr.equilibrium, fld.param_vector(tr.params), h_g, tr.options)
-           if h_g == h_d else None)  # (a matrix of one step for both players)
-    label = method_text(tr.method, {k: v for k, v in tr.options.items() if k in m.option_names})
+    own = {k: v for k, v in tr.options.items() if k in m.option_names}
+    # (the options as the run took them, defaults filled in: the flow's scheme, rk4, is recorded by none)
+    o = method_options(fld, tr.method, own)
+    rho = local_rate_at(fld, m, tr.equilibrium, fld.param_vector(tr.params), h_g, o) if h_g == h_d else None
+    label = method_text(tr.method, own)
     what = ("distance to z* and the local rate predicted at z* (dashed)" if predicted_is_drawn(tr, rho) else
             "distance to z*" if rho is None else f"distance to z* (the local rate at z*, {rate_text(rho, 'z.4g')}, "
                                                  f"{unstable_words(rho)})")

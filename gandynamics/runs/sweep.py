@@ -23,9 +23,10 @@ from ..kernels import REASONS, block_width
 from ..methods import METHODS, get_methods, named_defaults
 from .engine import (INTERPRETED_NB, Interrupted, Plan, StepChunks, _HeldCtrlC, alloc, choose_engine,
                      interpreted_eval_seconds, run_rows, threaded, warm)
-from .equilibria import (SETTLED_RTOL, equilibria_shared, integrator_damping, reference_points, row_distances_recorded,
-                         row_norms, settled_at_zero, spurious_fixed_point, stands_still, stuck_reason,
-                         zeros_from_final_states, zstar_instability, zstar_norms)
+from .equilibria import (SETTLED_RTOL, equilibria_shared, fixed_step_tableau, integrator_damping, reference_points,
+                         row_distances_recorded, row_norms, settled_at_zero, slower_than_contracting,
+                         spurious_fixed_point, stands_still, stuck_reason, zeros_from_final_states, zstar_instability,
+                         zstar_norms)
 from .module import kernel_module_source
 from ..provenance import provenance, provenance_date
 from .ratefit import (RATE_FIT, VERDICT_RULE, VERDICTS, at_rounding_of_F, divergence_span, drop_transient_algebraic,
@@ -387,8 +388,7 @@ def _fixed_step_continuous(field, m, options, cache: dict) -> bool:
     (flow with scheme rk4: :func:`~gandynamics.runs.equilibria.integrator_damping` applies to its rows)."""
     if not m.continuous or m.rule is None:
         return False
-    o = _row_options(field, m, options, 0.0, cache)
-    return m.rule(o).group == "discrete" and o.get("scheme") in (m.extra or {}).get("tableaux", {})
+    return fixed_step_tableau(m, _row_options(field, m, options, 0.0, cache)) is not None
 
 
 def _mark_integrator_damping(field, plan: Plan, ZSTAR, missing, reading, methods, options) -> tuple[int, int]:
@@ -430,12 +430,8 @@ def _mark_integrator_damping(field, plan: Plan, ZSTAR, missing, reading, methods
         if found is not None and found["flow"] != "stable":
             contracting[u] = found["contracting_rate"]
     untested = int(np.count_nonzero(np.isin(inverse, order[MAX_ROUNDING_TESTS:])))
-    # equilibria.damped_by_integrator over the rows: a rate below 1 above the contracting modes' by three times its uncertainty
-    rate, err = reading.rate[rows], reading.log_rate_err[rows]
-    with np.errstate(invalid="ignore", over="ignore"):
-        margin = np.maximum(np.where(np.isnan(err), 0.0, 3.0 * rate * err), 1e-9)
-        hit = (rate > 0.0) & (rate < 1.0) & (rate > contracting[inverse] + margin)
-    damped = rows[hit]
+    # (equilibria.damped_by_integrator over the rows)
+    damped = rows[slower_than_contracting(reading.rate[rows], reading.log_rate_err[rows], contracting[inverse])]
     if damped.size:
         code[damped] = BOUNDED
     return int(damped.size), untested
