@@ -92,10 +92,21 @@ def _unrecognized(extras, options, command: str | None = None) -> str:
 
 
 def _commands_taking(option: str) -> list:
-    """The commands that have the option ``option`` (every command's parser built: on the path of an error only)."""
+    """The commands that have the option ``option`` (:func:`_option_commands`)."""
+    return _option_commands().get(option, [])
+
+
+@functools.lru_cache(maxsize=1)
+def _option_commands() -> dict:
+    """Each option of a command -> the commands that have it, in their order (every command's parser built once: on
+    the path of an error only)."""
     parser = build_parser()
     sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
-    return [name for name, p in sub.choices.items() if option in p._option_string_actions]
+    out: dict = {}
+    for name, p in sub.choices.items():
+        for o in p._option_string_actions:
+            out.setdefault(o, []).append(name)
+    return out
 
 
 class _Parser(argparse.ArgumentParser):

@@ -7,8 +7,6 @@ from __future__ import annotations
 import math
 import sys
 
-from ..errors import GandynamicsError
-
 
 def add_parser(sub):
     from . import summary
@@ -121,9 +119,8 @@ def run(args) -> int:
                                           ("plot", args.vary2 is None, "to one-parameter continuation (not with --vary2)"),
                                           ("plot_coordinate", args.plot is not None, "with --plot FILE")])
         if args.plot is not None and args.vary2 is None:  # (before any computation)
-            from ..io import check_output_path
-            from .figures import FIGURE_SUFFIXES
-            check(check_output_path, args.plot, "--plot", FIGURE_SUFFIXES, kind="figure")
+            from .figures import check_plot_path
+            check_plot_path(check, args.plot)
         varied = check(parse_vary, args.vary)
         if args.beta is not None and args.method != "momentum":  # it was ignored
             check(refuse, f"--beta applies to --method momentum only, not to "
@@ -238,22 +235,14 @@ def _plot(args, fld, br, step) -> bool:
     whether one was written (``--plot`` given)."""
     if args.plot is None:
         return False
-    import matplotlib.pyplot as plt
-
-    from ..io import atomic_savefig, describe_oserror
-    from ..plotting import branch_diagram, canvas, describe, number_text, style
+    from ..plotting import branch_diagram, describe, number_text
+    from .figures import BRANCH_SIZE, write_figure
     what = ("equilibria of the flow" if args.method is None else f"fixed points of {args.method}"
             + (f" (h = {number_text(step, '.4g')})" if step is not None else ""))
-    with style(), canvas(figsize=(6.4, 4.6)) as (fig, ax):
-        try:
-            branch_diagram(br, args.plot_coordinate, fld.names, ax=ax,
-                           title=f"{describe(fld, br.params, varied=br.parameter)}: branch of {what}"
-                                 + (" (interrupted)" if br.ended == "interrupted" else ""))
-            atomic_savefig(fig, args.plot)
-        except OSError as exc:
-            raise GandynamicsError(describe_oserror(exc, args.plot)) from None
-        finally:
-            plt.close(fig)
+    title = (f"{describe(fld, br.params, varied=br.parameter)}: branch of {what}"
+             + (" (interrupted)" if br.ended == "interrupted" else ""))
+    write_figure(args.plot, BRANCH_SIZE, lambda ax: branch_diagram(br, args.plot_coordinate, fld.names, ax=ax,
+                                                                   title=title))
     return True
 
 

@@ -9,6 +9,8 @@ from ..errors import GandynamicsError
 #: :data:`CONVERGENCE_ENTRY` inches to its height (seven runs' key and title left the plot a third of it)
 CONVERGENCE_SIZE = (7.0, 4.2)
 CONVERGENCE_ENTRY = 0.25
+#: the size (inches) of ``continue --plot``'s bifurcation diagram
+BRANCH_SIZE = (6.4, 4.6)
 #: the file types a command's figure may be written as
 FIGURE_SUFFIXES = (".png", ".pdf", ".svg")
 
@@ -26,26 +28,50 @@ def unstable_words(rho) -> str:
             "is not below 1: z* is unstable for the method at this step")
 
 
-def write_convergence(path: str, runs, title: str) -> None:
-    """Draw ``runs``, ``(label, Trajectory, local rate at z* or None)`` items, with
-    :func:`gandynamics.plotting.convergence` (each rate dashed where :func:`predicted_is_drawn`; a run whose rate is not
-    drawn keyed with its verdict) under ``title``, and write the figure to ``path`` atomically.  OSError becomes a
-    one-line :class:`GandynamicsError` naming the file."""
+def check_plot_path(check, path) -> None:
+    """Refuse, through a command's ``check`` (:func:`gandynamics.cli.common.gathered`), a ``--plot`` path that cannot be
+    written (:func:`gandynamics.io.check_output_path`): before anything is computed."""
+    from ..io import check_output_path
+    check(check_output_path, path, "--plot", FIGURE_SUFFIXES, kind="figure")
+
+
+def run_label(method: str, options: dict) -> str:
+    """A run's method with the options of it that it ran with, for a figure
+    (:func:`gandynamics.plotting.method_text`): ``momentum (β = −0.5)``; the run's other records left out."""
+    from ..methods import get_method
+    from ..plotting import method_text
+    names = get_method(method).option_names
+    return method_text(method, {k: v for k, v in options.items() if k in names})
+
+
+def write_figure(path: str, figsize, draw) -> None:
+    """Draw with ``draw(ax)`` on a canvas of ``figsize`` inches in the library's style
+    (:func:`gandynamics.plotting.canvas`) and write it to ``path`` atomically (:func:`gandynamics.io.atomic_savefig`),
+    the figure closed either way.  OSError becomes a one-line :class:`GandynamicsError` naming the file."""
     import matplotlib.pyplot as plt
 
     from ..io import atomic_savefig, describe_oserror
     from ..log import notice_if_slow
-    from ..plotting import canvas, convergence, style
-    drawn = [predicted_is_drawn(tr, rho) for _, tr, rho in runs]
-    items = [(label if d else f"{label}: {tr.verdict}", tr) for (label, tr, _), d in zip(runs, drawn)]
-    w, h = CONVERGENCE_SIZE
-    with style(), canvas(figsize=(w, h + CONVERGENCE_ENTRY * max(0, len(runs) - 2))) as (fig, ax):
+    from ..plotting import canvas, style
+    with style(), canvas(figsize=figsize) as (fig, ax):
         try:
-            convergence(items, rates=[rho if d else None for (_, _, rho), d in zip(runs, drawn)], ax=ax,
-                        legend="below", title=title)
+            draw(ax)
             with notice_if_slow(f"drawing {path}"):
                 atomic_savefig(fig, path)
         except OSError as exc:
             raise GandynamicsError(describe_oserror(exc, path)) from None
         finally:
             plt.close(fig)
+
+
+def write_convergence(path: str, runs, title: str) -> None:
+    """Draw ``runs``, ``(label, Trajectory, local rate at z* or None)`` items, with
+    :func:`gandynamics.plotting.convergence` (each rate dashed where :func:`predicted_is_drawn`; a run whose rate is not
+    drawn keyed with its verdict) under ``title``, and write the figure to ``path`` (:func:`write_figure`)."""
+    from ..plotting import convergence
+    drawn = [predicted_is_drawn(tr, rho) for _, tr, rho in runs]
+    items = [(label if d else f"{label}: {tr.verdict}", tr) for (label, tr, _), d in zip(runs, drawn)]
+    w, h = CONVERGENCE_SIZE
+    write_figure(path, (w, h + CONVERGENCE_ENTRY * max(0, len(runs) - 2)),
+                 lambda ax: convergence(items, rates=[rho if d else None for (_, _, rho), d in zip(runs, drawn)],
+                                        ax=ax, legend="below", title=title))

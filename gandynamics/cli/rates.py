@@ -148,9 +148,8 @@ def run(args) -> int:
                                           ("plot", not args.no_measure,
                                            "to the measured trajectories (not with --no-measure)")])
         if args.plot:  # (before any computation)
-            from ..io import check_output_path
-            from .figures import FIGURE_SUFFIXES
-            check(check_output_path, args.plot, "--plot", FIGURE_SUFFIXES, kind="figure")
+            from .figures import check_plot_path
+            check_plot_path(check, args.plot)
         check(_refuse_unused_flags, args, methods)
         if args.step is not None and args.step.strip() in ("optimal", "theory"):  # the API's words, exactly as there
             step = args.step.strip()  # (names are exact everywhere: --method GD is refused as gd.simulate's "GD" is)
@@ -285,11 +284,9 @@ def _plot(path, fld, hyper, rows) -> bool:
         return False
     import sys
 
-    from ..methods import get_method
-    from ..plotting import describe, method_text, steps_text
-    from .figures import write_convergence
-    runs = [(method_text(r.method, {k: v for k, v in r.options.items() if k in get_method(r.method).option_names}),
-             r.trajectory, r.local_rate) for r in rows if r.trajectory is not None]
+    from ..plotting import describe, steps_text
+    from .figures import run_label, write_convergence
+    runs = [(run_label(r.method, r.options), r.trajectory, r.local_rate) for r in rows if r.trajectory is not None]
     if not runs:
         sys.stderr.write(f"gandynamics: warning: {path} not written: no method's run was measured\n")
         return False

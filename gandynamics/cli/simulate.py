@@ -250,8 +250,8 @@ def run(args) -> int:
             from ..io import check_output_path
             check(check_output_path, args.csv, "--csv", (".csv",), sidecar=True, kind="trajectory table")  # before any computation (and its provenance)
         if args.plot:
-            from ..io import check_output_path
-            check(check_output_path, args.plot, "--plot", (".png", ".pdf", ".svg"), kind="figure")
+            from .figures import check_plot_path
+            check_plot_path(check, args.plot)
         paths_ok = not check.found  # (the game is built only when they are good: nothing computed before)
         check(refuse_unused_method_options, args, [args.method.strip()])
         bound = check(_bound, args.bound)
@@ -394,11 +394,11 @@ def _plot(path: str, fld, tr) -> None:
     import sys
 
     from ..methods import get_method
-    from ..plotting import describe, method_text, steps_text
+    from ..plotting import describe, steps_text
     from ..runs.equilibria import local_rate_at
     from ..runs.validate import method_options
     from .common import rate_text
-    from .figures import predicted_is_drawn, unstable_words, write_convergence
+    from .figures import predicted_is_drawn, run_label, unstable_words, write_convergence
     if tr.reading.get("no_zstar"):
         sys.stderr.write(f"gandynamics: warning: {path} not written: the run has no z* (no zero of F found) to draw "
                          "its distance from\n")
@@ -409,7 +409,7 @@ def _plot(path: str, fld, tr) -> None:
     # (the options as the run took them, defaults filled in: the flow's scheme, rk4, is recorded by none)
     o = method_options(fld, tr.method, own)
     rho = local_rate_at(fld, m, tr.equilibrium, fld.param_vector(tr.params), h_g, o) if h_g == h_d else None
-    label = method_text(tr.method, own)
+    label = run_label(tr.method, own)
     what = ("distance to z* and the local rate predicted at z* (dashed)" if predicted_is_drawn(tr, rho) else
             "distance to z*" if rho is None else f"distance to z* (the local rate at z*, {rate_text(rho, 'z.4g')}, "
                                                  f"{unstable_words(rho)})")
