@@ -54,7 +54,8 @@ def test_rates_plot_of_an_unstable_step_draws_the_run_without_its_rate(capsys, t
     assert code == 0 and table["gd"][1] > 1.0 > table["eg"][1]
     (_, _, lines, keys), = saved_figures
     assert len([ln for ln in lines if ln[0] == "--"]) == 1
-    assert keys[0].startswith("gd: ") and "predicted" not in keys[0] and "predicted" in keys[1]
+    assert keys[0] == f"gd: bounded, not converging; local rate at z* {table['gd'][1]:.4g} > 1: z* unstable at this step"
+    assert "predicted" in keys[1]
 
 
 def test_rates_plot_is_checked_before_anything_is_computed(capsys, tmp_path, count_calls):
@@ -76,3 +77,24 @@ def test_rates_plot_with_no_run_measured_writes_nothing_and_says_so(capsys, tmp_
     assert code == 0 and not out.exists() and "figure written" not in text
     assert err.strip() == f"gandynamics: warning: {out} not written: no method's run was measured"
 
+
+
+def test_a_growing_runs_key_gives_its_measured_rate_and_its_local_rate(capsys, tmp_path, saved_figures):
+    """gd on the bilinear game grows by |1 - i h| = sqrt(1 + h^2) a step (its multipliers, closed form): the key says
+    the measured and the local rate, which no slope shows (a figure review: "gd: growing" alone)."""
+    import math
+    out = tmp_path / "g.png"
+    assert main(["simulate", "bilinear", "--method", "gd", "--step", "0.3", "--steps", "100", "--plot", str(out)]) == 0
+    capsys.readouterr()
+    (_, _, _, keys), = saved_figures
+    rho = math.sqrt(1 + 0.3**2)
+    assert keys == [f"gd: growing, measured {rho:.4g} per step; local rate at z* {rho:.4g} > 1: z* unstable at this step"]
+
+
+def test_a_degenerate_hopf_point_says_what_is_degenerate(capsys, tmp_path, saved_figures):
+    """The R1 Dirac-GAN at gamma = 0: the unregularized flow conserves theta^2 + psi^2, l1 = 0 (docs/mathematics.md
+    §1.2); "degenerate" alone read as a fault (a figure review)."""
+    assert main(["continue", "dirac", "--reg", "r1", "--vary", "gamma=0.5:-0.5", "--plot", str(tmp_path / "c.png")]) == 0
+    capsys.readouterr()
+    (_, _, _, keys), = saved_figures
+    assert keys[-1] == "Hopf (H) at $\\gamma$ = 0, degenerate (first Lyapunov coefficient 0)"

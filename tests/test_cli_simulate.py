@@ -1499,15 +1499,22 @@ def test_simulate_plot_draws_the_distance_with_the_predicted_rate_as_its_slope(c
 def test_simulate_plot_of_a_run_that_does_not_converge_to_z_star_draws_no_slope_and_says_why(capsys, tmp_path,
                                                                                                saved_figures):
     """An orbit about an unstable z* (gd on the Hopf normal form): the linearisation's rate 1.03 drawn from the
-    orbit's level rose where the run stays; the title gives the rate and why it is not drawn, the key the verdict."""
+    orbit's level rose where the run stays; the key gives the verdict, the local rate (max |1 - h lambda| over the
+    eigenvalues of a finite-difference Jacobian) and why it is not drawn, and no measured rate (an orbit's fit)."""
+    from test_equilibria import _fd_jacobian
+
+    from gandynamics import VectorField, games
     out = tmp_path / "h.png"
     code, text, err = run(capsys, "simulate", "hopf", "--method", "gd", "--step", "0.1", "--steps", "300",
                           "--plot", str(out))
     assert code == 0 and out.exists()
     (_, title, lines, keys), = saved_figures
     assert not [ln for ln in lines if ln[0] == "--"]
-    assert "is not below 1: z* is unstable for the method at this step" in " ".join(title.split())
-    assert keys == ["gd: bounded, not converging"]
+    fld = VectorField(games.make_game("hopf"))
+    lam = np.linalg.eigvals(_fd_jacobian(fld, np.zeros(2), fld.param_vector()))
+    rho = float(np.max(np.abs(1 - 0.1 * lam)))
+    assert rho > 1 and keys == [f"gd: bounded, not converging; local rate at z* {rho:.4g} > 1: z* unstable at this step"]
+    assert "predicted" not in title
 
 
 def test_simulate_plot_is_checked_before_the_run(capsys, tmp_path, count_calls):

@@ -22,12 +22,6 @@ def predicted_is_drawn(tr, rho) -> bool:
     return rho is not None and 0.0 < rho < 1.0 and tr.verdict == "converging"
 
 
-def unstable_words(rho) -> str:
-    """Why a local rate is not drawn as a run's slope (:func:`predicted_is_drawn`), for a title."""
-    return ("is not drawn: the run does not converge to z*" if rho < 1.0 else
-            "is not below 1: z* is unstable for the method at this step")
-
-
 def check_plot_path(check, path) -> None:
     """Refuse, through a command's ``check`` (:func:`gandynamics.cli.common.gathered`), a ``--plot`` path that cannot be
     written (:func:`gandynamics.io.check_output_path`): before anything is computed."""
@@ -64,13 +58,30 @@ def write_figure(path: str, figsize, draw) -> None:
             plt.close(fig)
 
 
+def undrawn_label(label: str, tr, rho) -> str:
+    """The key entry of a run whose local rate ``rho`` is not drawn (:func:`predicted_is_drawn`): its verdict, its
+    measured rate, and the local rate at z* with why it is not its slope (a rates figure showed "gd" with no slope and no
+    word of why, where the local rate at its step was 1.346, a figure review)."""
+    from .common import rate_text
+
+    def r(x):  # (the figure's minus sign, as every number plotting writes)
+        return rate_text(x, "z.4g").replace("-", "\u2212")
+    text = f"{label}: {tr.verdict}"
+    if tr.verdict in ("converging", "growing") and tr.rate == tr.rate:  # (a bounded run's fit is no rate of it)
+        text += f", measured {r(tr.rate)} per step"
+    if rho is not None:
+        text += f"; local rate at z* {r(rho)}" + (" > 1: z* unstable at this step" if rho >= 1.0 else
+                                                  ": the run does not converge to z*")
+    return text
+
+
 def write_convergence(path: str, runs, title: str) -> None:
     """Draw ``runs``, ``(label, Trajectory, local rate at z* or None)`` items, with
     :func:`gandynamics.plotting.convergence` (each rate dashed where :func:`predicted_is_drawn`; a run whose rate is not
-    drawn keyed with its verdict) under ``title``, and write the figure to ``path`` (:func:`write_figure`)."""
+    drawn keyed by :func:`undrawn_label`) under ``title``, and write the figure to ``path`` (:func:`write_figure`)."""
     from ..plotting import convergence
     drawn = [predicted_is_drawn(tr, rho) for _, tr, rho in runs]
-    items = [(label if d else f"{label}: {tr.verdict}", tr) for (label, tr, _), d in zip(runs, drawn)]
+    items = [(label if d else undrawn_label(label, tr, rho), tr) for (label, tr, rho), d in zip(runs, drawn)]
     w, h = CONVERGENCE_SIZE
     write_figure(path, (w, h + CONVERGENCE_ENTRY * max(0, len(runs) - 2)),
                  lambda ax: convergence(items, rates=[rho if d else None for (_, _, rho), d in zip(runs, drawn)],

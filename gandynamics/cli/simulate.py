@@ -397,8 +397,7 @@ def _plot(path: str, fld, tr) -> None:
     from ..plotting import describe, steps_text
     from ..runs.equilibria import local_rate_at
     from ..runs.validate import method_options
-    from .common import rate_text
-    from .figures import predicted_is_drawn, run_label, unstable_words, write_convergence
+    from .figures import predicted_is_drawn, run_label, write_convergence
     if tr.reading.get("no_zstar"):
         sys.stderr.write(f"gandynamics: warning: {path} not written: the run has no z* (no zero of F found) to draw "
                          "its distance from\n")
@@ -410,9 +409,9 @@ def _plot(path: str, fld, tr) -> None:
     o = method_options(fld, tr.method, own)
     rho = local_rate_at(fld, m, tr.equilibrium, fld.param_vector(tr.params), h_g, o) if h_g == h_d else None
     label = run_label(tr.method, own)
+    # (a rate not drawn is said in the run's key, with why: figures.undrawn_label)
     what = ("distance to z* and the local rate predicted at z* (dashed)" if predicted_is_drawn(tr, rho) else
-            "distance to z*" if rho is None else f"distance to z* (the local rate at z*, {rate_text(rho, 'z.4g')}, "
-                                                 f"{unstable_words(rho)})")
+            "distance to z*")
     write_convergence(path, [(label, tr, rho)],
                       f"{describe(fld, tr.params)}: {label}, {steps_text(tr.step if h_g != h_d else h_g)}: {what}")
 

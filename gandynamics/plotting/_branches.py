@@ -125,6 +125,9 @@ def branch_diagram(branch, coordinate=None, names=None, *, title: str | None = N
         name, marker, color = EVENT_STYLES.get(e.type, (e.type, "X", OKABE_ITO["black"]))
         at = 0.0 if abs(e.value) <= 1e-12 * scale else e.value
         kind = (e.extra or {}).get("criticality")  # (supercritical, subcritical or degenerate: Hopf, flip, NS)
+        if kind == "degenerate":  # (said what it is: "degenerate" alone read as a fault, a figure review)
+            kind = ("degenerate (first Lyapunov coefficient 0)" if e.type == "hopf" else
+                    "degenerate (normal-form coefficient 0)")
         ax.plot([e.value], [float(np.asarray(e.point, float)[i])], ls="", marker=marker, ms=8, mfc=color, mec="black",
                 mew=0.7, zorder=5, label=f"{name} at {symbol(branch.parameter)} = {number_text(at, '.6g')}"
                 + (f", {kind}" if kind else ""))
