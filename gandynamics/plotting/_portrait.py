@@ -1103,15 +1103,11 @@ def slice_text(names, plane, center) -> str:
     """The note of a portrait of a game of more than two parameters: the slice's coordinates off the plane ``plane``
     (two indices into ``names``) with their values at ``center`` (n,): ``the slice at w1 = 0.3`` (the first
     :data:`SLICE_NAMED`, then how many more)."""
-    import re
     sub = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 
     def plain(name):  # (text for the title and the terminal alike: phi2 -> φ₂, w1 -> w₁)
         m = re.fullmatch(r"([A-Za-z]+)_?(\d*)", name)
-        if m is None:
-            return name
-        base = {"phi": "φ"}.get(m.group(1), _greek_text(m.group(1)))
-        return base + m.group(2).translate(sub)
+        return name if m is None else _greek_text(m.group(1)) + m.group(2).translate(sub)
     others = [k for k in range(len(names)) if k not in plane]
     shown = ", ".join(f"{plain(names[k])} = {number_text(float(center[k]), '.4g')}" for k in others[:SLICE_NAMED])
     more = len(others) - SLICE_NAMED

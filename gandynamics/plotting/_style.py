@@ -279,7 +279,7 @@ def number_text(v, spec: str = "g") -> str:
 
 def _greek_text(name: str) -> str:
     table = {"gamma": "γ", "sigma": "σ", "eta": "η", "eps": "ε", "epsilon": "ε", "beta": "β", "alpha": "α",
-             "lambda": "λ", "mu": "μ", "rho": "ρ", "theta": "θ", "psi": "ψ"}
+             "lambda": "λ", "mu": "μ", "rho": "ρ", "theta": "θ", "psi": "ψ", "phi": "φ"}
     return table.get(name, name)
 
 
